@@ -1,0 +1,56 @@
+# The README's contract: `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+VENV := .venv
+PY := $(VENV)/bin/python
+export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
+export UV_PYTHON_DOWNLOADS := never
+export PYTHONUNBUFFERED := 1
+
+.PHONY: help install warehouse demo pipeline run serve test lint stop dbt-docs
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed: set PYTHON=/path/to/python3.11")'
+	@echo "install: creating $(VENV) with the locked dependencies (first time: a few minutes)..."
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@start=$$(date +%s); $(VENV)/bin/uv sync --frozen --inexact --quiet \
+	  && echo "install: done in $$(( $$(date +%s) - start ))s"
+	@touch $@
+
+install: $(VENV)/.installed ## create .venv and install the locked dependencies
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	@mkdir -p $(DAGSTER_HOME)
+	@cp dagster.yaml $@
+
+warehouse: install ## start (or reuse) the embedded PostgreSQL unless WAREHOUSE_URL is set
+	@$(PY) -m orchestration.warehouse start
+
+demo: warehouse ## build the demo company's sources beside the warehouse
+	@$(PY) -m ingestion.demo build
+
+pipeline: demo $(DAGSTER_HOME)/dagster.yaml ## run the warehouse pipeline job once (no UIs)
+	@$(PY) -m orchestration.run_pipeline
+
+run: pipeline ## set up, run the pipeline on the demo, serve Dagster (:3000) and the app (:8501)
+	@$(PY) -m orchestration.serve
+
+test: install ## run the whole test suite
+	@$(PY) -m pytest
+
+lint: install ## ruff and sqlfluff
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+dbt-docs: warehouse ## generate the dbt docs site into dbt_project/target
+	@$(PY) -m orchestration.warehouse exec -- $(VENV)/bin/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project
+
+stop: ## stop the UIs, the demo servers and the embedded warehouse
+	@if [ -x $(PY) ]; then $(PY) -m orchestration.serve --stop; $(PY) -m orchestration.warehouse stop; fi

@@ -1,0 +1,1 @@
+"""Cached, parameterised queries on the marts; nothing else in the app touches SQL."""

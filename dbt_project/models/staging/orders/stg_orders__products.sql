@@ -1,0 +1,18 @@
+with
+
+source as (
+    select * from {{ source('orders', 'products') }}
+),
+
+renamed as (
+    select
+        product_id::text as product_id,
+        product_name,
+        product_line,
+        list_price::numeric(18, 2) as list_price_amount,
+        upper(currency) as list_price_currency,
+        updated_at
+    from source
+)
+
+select * from renamed

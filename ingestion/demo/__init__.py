@@ -1,0 +1,1 @@
+"""The demo company: deterministic sources so the whole warehouse runs without credentials."""

@@ -1,0 +1,1 @@
+"""Dagster definitions, a folder per integration; `orchestration.definitions` combines them."""

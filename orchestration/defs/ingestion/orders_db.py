@@ -1,0 +1,35 @@
+"""The orders database, loaded into `raw_orders` through PostgreSQL COPY."""
+
+from collections.abc import Iterator
+
+import dlt
+from dagster import AssetExecutionContext
+from dagster_dlt import DagsterDltResource, dlt_assets
+
+from ingestion.demo.settings import demo_orders_url
+from ingestion.pipelines import raw_pipeline
+from ingestion.sources.orders_db import orders_db
+from orchestration.defs.ingestion.translator import DEFINITION_TIME_URL, RawTableTranslator
+
+
+def orders_db_credentials() -> str:
+    """`sources.orders_db.credentials` from dlt's config, else the demo orders database."""
+    configured = dlt.secrets.get("sources.orders_db.credentials")
+    return str(configured) if configured else demo_orders_url()
+
+
+@dlt_assets(
+    dlt_source=orders_db(credentials=DEFINITION_TIME_URL),
+    dlt_pipeline=raw_pipeline("orders", url=DEFINITION_TIME_URL),
+    name="raw_orders",
+    dagster_dlt_translator=RawTableTranslator(),
+    pool="raw_orders",
+)
+def raw_orders_assets(context: AssetExecutionContext, dlt: DagsterDltResource) -> Iterator:
+    """Incremental load of the orders database's tables."""
+    yield from dlt.run(
+        context=context,
+        dlt_source=orders_db(credentials=orders_db_credentials()),
+        dlt_pipeline=raw_pipeline("orders"),
+        loader_file_format="csv",
+    )

@@ -1,0 +1,51 @@
+"""Resources shared by the definitions, configured from the environment."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtCliResource, DbtProject
+from dagster_dlt import DagsterDltResource
+
+from orchestration.warehouse import PROJECT_ROOT
+
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def _dbt_sources_changed(manifest: Path) -> bool:
+    built = manifest.stat().st_mtime
+    watched = [DBT_PROJECT_DIR / "dbt_project.yml"]
+    for folder in ("models", "macros", "seeds", "snapshots", "tests"):
+        watched.extend((DBT_PROJECT_DIR / folder).rglob("*"))
+    return any(path.stat().st_mtime > built for path in watched if path.is_file())
+
+
+def ensure_dbt_manifest() -> Path:
+    """Parse the dbt project when its manifest is missing or older than its files."""
+    manifest = dbt_project.manifest_path
+    if not manifest.exists() or _dbt_sources_changed(manifest):
+        subprocess.run(
+            [
+                str(DBT_EXECUTABLE),
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+            ],
+            check=True,
+        )
+    return manifest
+
+
+def build_resources() -> dict[str, object]:
+    """The resources every asset may ask for, by name."""
+    return {
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE)),
+        "dlt": DagsterDltResource(),
+    }

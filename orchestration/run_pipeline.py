@@ -1,0 +1,53 @@
+"""`make pipeline`: run the warehouse pipeline job once, in this process, and report the outcome.
+
+It is the same job the schedules run. The run is recorded in the Dagster instance at
+`DAGSTER_HOME`, so it shows in the UI's run history like a scheduled run.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from dagster import DagsterInstance, DagsterRunStatus
+
+from orchestration.warehouse import WarehouseError, export_environment
+
+
+def main() -> int:
+    started = time.monotonic()
+    try:
+        export_environment()
+    except WarehouseError as exc:
+        print(f"pipeline: {exc}", file=sys.stderr)
+        return 1
+    from orchestration.definitions import defs
+    from orchestration.defs.jobs import PIPELINE_JOB_NAME
+
+    job = defs.resolve_job_def(PIPELINE_JOB_NAME)
+    print(f"pipeline: running job {PIPELINE_JOB_NAME} ...", file=sys.stderr)
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        elapsed = time.monotonic() - started
+        if result.success:
+            print(f"pipeline: succeeded in {elapsed:.0f}s (run {result.run_id})", file=sys.stderr)
+            return 0
+        failed = sorted({event.step_key for event in result.get_step_failure_events()})
+        run = instance.get_run_by_id(result.run_id)
+        status = run.status.value if run else DagsterRunStatus.FAILURE.value
+        print(
+            f"pipeline: {status} after {elapsed:.0f}s; failed steps: {', '.join(failed) or 'none'}"
+            f"\n  details: the Dagster UI (make run) or `dagster run` logs for run {result.run_id}",
+            file=sys.stderr,
+        )
+        for event in result.get_step_failure_events():
+            error = event.event_specific_data.error if event.event_specific_data else None
+            while error is not None and error.cause is not None:
+                error = error.cause  # the root cause says what to fix
+            if error is not None:
+                print(f"  {event.step_key}: {error.message.strip()}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
