@@ -1,16 +1,16 @@
-"""The one Dagster `Definitions` of the warehouse, combined from `orchestration/defs/`."""
+"""The one Dagster `Definitions` of the warehouse.
 
-from __future__ import annotations
+Every module under `orchestration/defs/` contributes its assets, checks, jobs, schedules and
+sensors by defining them at module level; they are collected here, so adding a source or a check
+never means editing this file.
+"""
 
-from dagster import Definitions
+import dagster as dg
 
-from orchestration.defs.ingestion.orders_db import raw_orders_assets
-from orchestration.defs.jobs import warehouse_pipeline
-from orchestration.defs.transform.dbt_models import warehouse_dbt_models
+from orchestration import defs as defs_package
 from orchestration.resources import build_resources
 
-defs = Definitions(
-    assets=[raw_orders_assets, warehouse_dbt_models],
-    jobs=[warehouse_pipeline],
-    resources=build_resources(),
+defs = dg.Definitions.merge(
+    dg.load_defs(defs_root=defs_package),
+    dg.Definitions(resources=build_resources()),
 )

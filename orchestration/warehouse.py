@@ -24,6 +24,7 @@ import pwd
 import secrets
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -96,8 +97,13 @@ class EmbeddedServer:
 
     def _run(self, args: list[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
         user = self._os_user()
+        if user:
+            _let_others_traverse(Path(args[0]).parent)
+            _let_others_traverse(self.home)
+        # Drop root's groups too: a folder's group bits would otherwise apply instead of others'.
+        identity = {"user": user, "group": user, "extra_groups": []} if user else {}
         result = subprocess.run(
-            args, capture_output=True, text=True, timeout=timeout, user=user, cwd=self.home
+            args, capture_output=True, text=True, timeout=timeout, cwd=self.home, **identity
         )
         if result.returncode != 0:
             raise WarehouseError(
@@ -194,6 +200,15 @@ class EmbeddedServer:
             return
         if (self.pgdata / "postmaster.pid").exists():
             self._run([self._bin("pg_ctl"), "-D", str(self.pgdata), "-m", "fast", "-w", "stop"])
+
+
+def _let_others_traverse(path: Path) -> None:
+    """Add the search bit for others on every folder above `path` (a checkout in a private
+    temporary folder, as CI makes, would otherwise hide the binaries from the server's user)."""
+    for folder in [path, *path.parents]:
+        mode = folder.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            folder.chmod(mode | stat.S_IXOTH)
 
 
 def _free_port(preferred: int) -> int:
