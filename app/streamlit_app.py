@@ -1,12 +1,61 @@
-"""The sales performance app: one page per question a manager, finance or an engineer asks."""
+"""The sales performance app: one page per question a manager, finance or an engineer asks.
+
+Reads like the app's table of contents: language, sign-in, the viewer's database role, the
+sidebar's filters, then the pages this viewer may open.
+"""
+
+from datetime import date
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
-st.set_page_config(page_title="Sales performance", layout="wide")
+from app.auth import current_viewer, sign_out
+from app.context import PageContext, set_context
+from app.data.connection import Reader, data_version, lookup_db_role
+from app.filters import language_switch, sidebar
+from app.i18n import t
 
-navigation = st.navigation(
-    [
-        st.Page("app_pages/overview.py", title="Overview", default=True),
-    ]
+st.set_page_config(
+    page_title="Sales performance · 销售业绩", page_icon=":material/trending_up:", layout="wide"
 )
-navigation.run()
+language_switch()
+
+viewer = current_viewer()
+if viewer is None:
+    st.stop()
+
+try:
+    version = data_version()
+    db_role = "spw_finance" if viewer.is_finance else lookup_db_role(viewer.rep_id or "")
+except SQLAlchemyError:
+    st.info(t("app.no_marts"))
+    st.stop()
+if db_role is None:
+    st.error(t("app.no_db_role", login=viewer.login))
+    st.stop()
+
+reader = Reader(db_role=db_role, version=version)
+st.sidebar.caption(t("app.signed_in", name=viewer.name, role=t(f"roles.{viewer.role}")))
+st.sidebar.button(t("auth.sign_out"), on_click=sign_out)
+set_context(PageContext(viewer=viewer, reader=reader, filters=sidebar(reader, date.today())))
+
+pages = [
+    st.Page(
+        "app_pages/overview.py",
+        title=t("pages.overview"),
+        icon=":material/dashboard:",
+        default=True,
+    ),
+    st.Page("app_pages/targets.py", title=t("pages.targets"), icon=":material/flag:"),
+    st.Page("app_pages/funnel.py", title=t("pages.funnel"), icon=":material/filter_alt:"),
+    st.Page("app_pages/team.py", title=t("pages.team"), icon=":material/groups:"),
+    st.Page("app_pages/customers.py", title=t("pages.customers"), icon=":material/apartment:"),
+    st.Page("app_pages/commissions.py", title=t("pages.commissions"), icon=":material/payments:"),
+]
+if viewer.is_finance:
+    pages.append(
+        st.Page(
+            "app_pages/data_health.py", title=t("pages.health"), icon=":material/monitor_heart:"
+        )
+    )
+st.navigation(pages).run()

@@ -15,6 +15,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from app.demo_logins import create_demo_logins
 from orchestration.warehouse import PROJECT_ROOT, export_environment
 
 RUN_DIR = PROJECT_ROOT / ".state" / "run"
@@ -73,7 +74,8 @@ def _wait_for_http(url: str, timeout_s: float) -> bool:
 
 
 def serve() -> int:
-    export_environment()
+    url = export_environment()
+    logins = create_demo_logins(url)
     stop_all()
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     processes: dict[str, subprocess.Popen[bytes]] = {}
@@ -101,6 +103,11 @@ def serve() -> int:
     }
     for label, ok in ready.items():
         print(f"  {label}{'' if ok else '   (not answering yet: see .state/logs/)'}")
+    print("App logins (new passwords each run):")
+    for login in logins:
+        print(
+            f"  {login.role:<8} login: {login.login:<8} password: {login.password}  ({login.name})"
+        )
     print("Ctrl-C stops them (and `make stop` stops the warehouse too).", flush=True)
     try:
         while all(process.poll() is None for process in processes.values()):

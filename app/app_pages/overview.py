@@ -1,18 +1,103 @@
-"""Overview: how are sales going this period?"""
+"""Overview: how are sales going this period, against last period and the target?"""
 
 import streamlit as st
 
-from app.data.orders import revenue_by_month
+from app.context import context
+from app.data.performance import attainment
+from app.data.sales import deal_kpis, order_kpis
+from app.i18n import fmt_money, fmt_number, fmt_pct, t
+from app.ui import TARGET_METRICS, change, format_metric, headline_scope, help_text, ratio
 
-st.title("Overview")
-revenue = revenue_by_month()
-if revenue.empty:
-    st.info("No orders in the warehouse yet: run `make pipeline`.")
-else:
-    latest = revenue.iloc[-1]
-    st.metric(
-        f"Net revenue, {latest['month']:%Y-%m} ({latest['currency']})",
-        f"{latest['net_revenue']:,.2f}",
-        help="Sum of order line amounts of completed orders; cancelled orders count as 0.",
+ctx = context()
+period = ctx.filters.period
+previous = period.previous()
+scope_type, scope_id = headline_scope(ctx)
+
+st.title(t("pages.overview"))
+st.caption(t("overview.caption", period=period.label(), previous=previous.label()))
+
+now = attainment(ctx.reader, period.grain, period.start, scope_type, scope_id)
+before = attainment(ctx.reader, previous.grain, previous.start, scope_type, scope_id)
+
+st.subheader(t("overview.targets"))
+cards = st.columns(len(TARGET_METRICS))
+for card, metric in zip(cards, TARGET_METRICS, strict=True):
+    rows = now[now["metric"] == metric]
+    actual = rows["actual_amount"].sum() if not rows.empty else None
+    target = rows["target_amount"].sum() if not rows.empty else None
+    previous_actual = before.loc[before["metric"] == metric, "actual_amount"].sum()
+    attained = ratio(actual, target)
+    with card:
+        st.metric(
+            t(f"metric.{metric}"),
+            format_metric(metric, actual),
+            delta=change(actual, previous_actual),
+            help=help_text(ctx, "fct_target_attainment.actual_amount", t("overview.delta_help")),
+            border=True,
+        )
+        if attained is not None:
+            elapsed = rows["elapsed_pct"].max()
+            st.progress(
+                min(float(attained), 1.0),
+                text=t(
+                    "overview.progress",
+                    attained=fmt_pct(attained),
+                    target=format_metric(metric, target),
+                    elapsed=fmt_pct(elapsed),
+                ),
+            )
+        else:
+            st.caption(t("overview.no_target"))
+
+st.subheader(t("overview.process"))
+orders = order_kpis(ctx.reader, ctx.filters.selection())
+orders_before = order_kpis(ctx.reader, ctx.filters.selection(previous))
+deals = deal_kpis(ctx.reader, ctx.filters.selection())
+deals_total = deals[deals["rep_id"].isna()].iloc[0] if not deals.empty else None
+process = st.columns(4)
+process[0].metric(
+    t("metric.net_revenue"),
+    fmt_money(orders["net_revenue"], orders["currency"]),
+    delta=change(orders["net_revenue"], orders_before["net_revenue"]),
+    help=help_text(ctx, "fct_order_lines.net_reporting_amount"),
+    border=True,
+)
+process[1].metric(
+    t("metric.average_order_value"),
+    fmt_money(orders["average_order_value"], orders["currency"]),
+    delta=change(orders["average_order_value"], orders_before["average_order_value"]),
+    help=t("help.average_order_value"),
+    border=True,
+)
+process[2].metric(
+    t("metric.win_rate"),
+    fmt_pct(None if deals_total is None else deals_total["win_rate"]),
+    help=help_text(ctx, "fct_deals.is_won", t("help.win_rate")),
+    border=True,
+)
+process[3].metric(
+    t("metric.cycle_days"),
+    fmt_number(None if deals_total is None else deals_total["avg_cycle_days"], 1),
+    help=help_text(ctx, "fct_deals.cycle_days"),
+    border=True,
+)
+
+st.subheader(t("overview.alerts"))
+everyone = attainment(ctx.reader, period.grain, period.start)
+behind = everyone[everyone["is_behind_pace"] & everyone["scope_type"].isin(["team", "rep"])]
+if behind.empty:
+    st.success(t("overview.nobody_behind"))
+for row in behind.itertuples():
+    st.warning(
+        t(
+            "overview.behind",
+            scope=t(f"scope.{row.scope_type}"),
+            name=row.scope_name or row.scope_id,
+            metric=t(f"metric.{row.metric}"),
+            attained=fmt_pct(row.attainment_pct),
+            elapsed=fmt_pct(row.elapsed_pct),
+            projected=format_metric(row.metric, row.projected_amount),
+            target=format_metric(row.metric, row.target_amount),
+        ),
+        icon="⚠️",
     )
-    st.dataframe(revenue, hide_index=True)

@@ -1,8 +1,15 @@
-"""The app's database connection: marts only, through `APP_DATABASE_URL` or `WAREHOUSE_URL`."""
+"""The app's database connection: marts only, as the signed-in viewer's database role.
+
+The app connects with `APP_DATABASE_URL` (in production the `spw_app` login, which reads nothing
+by itself) or else `WAREHOUSE_URL`, and runs every query in a read-only transaction after
+`set local role` to the viewer's role, so PostgreSQL's row-level security decides which rows come
+back, whatever the page asks for.
+"""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import pandas as pd
 import sqlalchemy as sa
@@ -10,17 +17,55 @@ import streamlit as st
 
 from orchestration.warehouse import warehouse_url
 
-CACHE_TTL_S = 300
+# Results stay cached at most this long; a new pipeline run invalidates them at once (`Reader`).
+CACHE_TTL_S = 600
 
 
 @st.cache_resource
 def engine() -> sa.Engine:
     """One pooled engine per app process."""
     url = os.environ.get("APP_DATABASE_URL") or warehouse_url()
-    return sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1))
+    return sa.create_engine(
+        url.replace("postgresql://", "postgresql+psycopg2://", 1),
+        pool_pre_ping=True,
+        connect_args={"application_name": "spw_app", "options": "-c statement_timeout=30000"},
+    )
 
 
-def read(sql: str, **params: object) -> pd.DataFrame:
-    """Run one parameterised query (`:name` placeholders) and return its rows."""
+def _query(db_role: str, sql: str, params: dict[str, object]) -> pd.DataFrame:
+    with engine().connect() as conn, conn.begin():
+        conn.execute(sa.text("set transaction read only"))
+        conn.execute(sa.text("select set_config('role', :role, true)"), {"role": db_role})
+        return pd.read_sql_query(sa.text(sql), conn, params=params, coerce_float=False)
+
+
+def data_version() -> str:
+    """The finish time of the latest dbt invocation: part of every cache key, so results cached
+    before a pipeline run are never served after it."""
+    frame = _query(
+        "spw_app_reader", "select max(finished_at)::text as v from app_meta.refreshes", {}
+    )
+    return str(frame.iloc[0]["v"])
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who is asking (`db_role`) and which build of the marts (`version`): the cache key of every
+    cached query function, which takes a `Reader` as its first argument."""
+
+    db_role: str
+    version: str
+
+    def read(self, sql: str, **params: object) -> pd.DataFrame:
+        """Run one parameterised query (`:name` placeholders) as this reader."""
+        return _query(self.db_role, sql, params)
+
+
+def lookup_db_role(rep_id: str) -> str | None:
+    """The viewer role row-level security knows `rep_id` by (`app_meta.viewers`), if any."""
     with engine().connect() as conn:
-        return pd.read_sql_query(sa.text(sql), conn, params=params)
+        row = conn.execute(
+            sa.text("select db_role from app_meta.viewers where rep_id = :rep_id"),
+            {"rep_id": rep_id},
+        ).first()
+    return None if row is None else str(row[0])

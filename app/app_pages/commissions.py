@@ -1,0 +1,159 @@
+"""Commissions: what each rep is owed per period, whether it is final, and every line behind it."""
+
+import pandas as pd
+import streamlit as st
+
+from app.context import context
+from app.data.commissions import lines, payouts
+from app.i18n import fmt_money, fmt_number, t
+from app.ui import empty_notice, help_text
+
+ctx = context()
+f = ctx.filters
+period = f.period
+
+st.title(t("pages.commissions"))
+st.caption(t("commissions.caption", period=period.label()))
+
+paid = payouts(ctx.reader, f.selection())
+if paid.empty:
+    empty_notice()
+    st.stop()
+detail = lines(ctx.reader, f.selection())
+
+mismatched = paid[paid["net_payout_amount"] != paid["lines_amount"]]
+if mismatched.empty:
+    st.success(t("commissions.reconciled", payouts=fmt_number(len(paid))), icon="✅")
+else:
+    st.error(
+        t(
+            "commissions.not_reconciled",
+            count=fmt_number(len(mismatched)),
+            reps=", ".join(sorted(set(mismatched["full_name"].fillna(mismatched["rep_id"])))),
+        ),
+        icon="🚫",
+    )
+
+st.subheader(t("commissions.payouts"))
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("commissions.col.period"): [f"{d:%Y-%m}" for d in paid["period_start"]],
+            t("commissions.col.rep"): paid["full_name"].fillna(paid["rep_id"]),
+            t("commissions.col.status"): [t(f"commissions.status.{s}") for s in paid["status"]],
+            t("commissions.col.gross"): [fmt_money(v) for v in paid["gross_commission_amount"]],
+            t("commissions.col.bonus"): [fmt_money(v) for v in paid["bonus_amount"]],
+            t("commissions.col.clawback"): [fmt_money(v) for v in paid["clawback_amount"]],
+            t("commissions.col.draw"): [fmt_money(v) for v in paid["draw_amount"]],
+            t("commissions.col.recovery"): [fmt_money(v) for v in paid["recovery_amount"]],
+            t("commissions.col.adjustment"): [fmt_money(v) for v in paid["adjustment_amount"]],
+            t("commissions.col.net"): [
+                fmt_money(v, c)
+                for v, c in zip(paid["net_payout_amount"], paid["payout_currency"], strict=True)
+            ],
+            t("commissions.col.points"): [fmt_number(v) for v in paid["points"]],
+        }
+    ),
+    hide_index=True,
+    column_config={
+        t(label): st.column_config.TextColumn(help=help_text(ctx, f"fct_payouts.{column}"))
+        for label, column in {
+            "commissions.col.status": "status",
+            "commissions.col.gross": "gross_commission_amount",
+            "commissions.col.bonus": "bonus_amount",
+            "commissions.col.clawback": "clawback_amount",
+            "commissions.col.draw": "draw_amount",
+            "commissions.col.recovery": "recovery_amount",
+            "commissions.col.adjustment": "adjustment_amount",
+            "commissions.col.net": "net_payout_amount",
+            "commissions.col.points": "points",
+        }.items()
+    },
+)
+
+exports = st.columns(2)
+exports[0].download_button(
+    t("commissions.export_payouts"),
+    paid.to_csv(index=False).encode("utf-8-sig"),
+    file_name=f"payouts_{period.label().replace(' ', '_')}.csv",
+    mime="text/csv",
+)
+exports[1].download_button(
+    t("commissions.export_lines"),
+    detail.to_csv(index=False).encode("utf-8-sig"),
+    file_name=f"commission_lines_{period.label().replace(' ', '_')}.csv",
+    mime="text/csv",
+)
+
+st.subheader(t("commissions.statement"))
+names = dict(zip(paid["rep_id"], paid["full_name"].fillna(paid["rep_id"]), strict=False))
+rep = st.selectbox(
+    t("commissions.statement_rep"),
+    list(names),
+    index=list(names).index(f.rep_id) if f.rep_id in names else 0,
+    format_func=names.get,
+    key="commissions_rep",
+)
+statement = paid[paid["rep_id"] == rep]
+for payout in statement.itertuples():
+    reconciles = payout.net_payout_amount == payout.lines_amount
+    with st.expander(
+        t(
+            "commissions.statement_period",
+            period=f"{payout.period_start:%Y-%m}",
+            status=t(f"commissions.status.{payout.status}"),
+            net=fmt_money(payout.net_payout_amount, payout.payout_currency),
+            check="✅" if reconciles else "🚫",
+        ),
+        expanded=len(statement) == 1,
+    ):
+        rows = detail[(detail["rep_id"] == rep) & (detail["period_start"] == payout.period_start)]
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("commissions.col.component"): rows["payout_component"],
+                    t("commissions.col.rule"): rows["rule"],
+                    t("commissions.col.plan"): [
+                        f"{p} v{v}"
+                        for p, v in zip(rows["plan_id"], rows["plan_version"], strict=True)
+                    ],
+                    t("commissions.col.source"): [
+                        f"{kind}: {ident}"
+                        for kind, ident in zip(rows["source_type"], rows["source_id"], strict=True)
+                    ],
+                    t("commissions.col.order"): rows["source_order_id"],
+                    t("commissions.col.source_date"): rows["source_date"],
+                    t("commissions.col.source_amount"): [
+                        fmt_money(v, c)
+                        for v, c in zip(
+                            rows["source_net_amount"], rows["source_currency"], strict=True
+                        )
+                    ],
+                    t("commissions.col.basis"): [fmt_money(v) for v in rows["basis_amount"]],
+                    t("commissions.col.rate"): [fmt_number(v, 4) for v in rows["rate"]],
+                    t("commissions.col.amount"): [
+                        fmt_money(v, c)
+                        for v, c in zip(rows["amount"], rows["amount_currency"], strict=True)
+                    ],
+                }
+            ),
+            hide_index=True,
+            column_config={
+                t("commissions.col.basis"): st.column_config.TextColumn(
+                    help=help_text(ctx, "fct_commission_lines.basis_amount")
+                ),
+                t("commissions.col.rate"): st.column_config.TextColumn(
+                    help=help_text(ctx, "fct_commission_lines.rate")
+                ),
+                t("commissions.col.amount"): st.column_config.TextColumn(
+                    help=help_text(ctx, "fct_commission_lines.amount")
+                ),
+            },
+        )
+        st.caption(
+            t(
+                "commissions.statement_total",
+                lines=fmt_number(len(rows)),
+                total=fmt_money(payout.lines_amount, payout.payout_currency),
+            )
+        )

@@ -1,0 +1,105 @@
+"""Data health: is the data fresh, did the last load and build succeed, do the checks pass?"""
+
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from app.context import context
+from app.data.health import check_results, refreshes, source_loads
+from app.i18n import fmt_number, t
+
+# A source whose last successful load is older than this is shown as stale (loads run nightly).
+STALE_AFTER = timedelta(hours=26)
+
+ctx = context()
+now = datetime.now(UTC)
+
+st.title(t("pages.health"))
+
+runs = refreshes(ctx.reader)
+if runs.empty:
+    st.info(t("app.no_marts"))
+    st.stop()
+latest = runs.iloc[0]
+good = runs[runs["nodes_failed"] == 0]
+if latest["nodes_failed"] == 0:
+    st.success(t("health.build_ok", at=f"{latest['finished_at']:%Y-%m-%d %H:%M} UTC"), icon="✅")
+else:
+    last_good = (
+        f"{good.iloc[0]['finished_at']:%Y-%m-%d %H:%M} UTC" if not good.empty else t("health.never")
+    )
+    st.error(
+        t("health.build_failed", failed=fmt_number(latest["nodes_failed"]), last_good=last_good),
+        icon="🚫",
+    )
+
+st.subheader(t("health.sources"))
+loads = source_loads(ctx.reader)
+if loads.empty:
+    st.info(t("app.no_rows"))
+else:
+    ages = [
+        now - pd.Timestamp(at).to_pydatetime() if pd.notna(at) else None
+        for at in loads["last_success_at"]
+    ]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("health.col.source"): loads["source_schema"],
+                t("health.col.last_success"): loads["last_success_at"],
+                t("health.col.age_hours"): [
+                    fmt_number(age.total_seconds() / 3600, 1) if age else "-" for age in ages
+                ],
+                t("health.col.fresh"): [
+                    "✅" if age is not None and age <= STALE_AFTER else "⚠️" for age in ages
+                ],
+                t("health.col.loads"): [fmt_number(v) for v in loads["successful_loads"]],
+                t("health.col.other_loads"): [fmt_number(v) for v in loads["other_loads"]],
+            }
+        ),
+        hide_index=True,
+        column_config={
+            t("health.col.fresh"): st.column_config.TextColumn(
+                help=t("health.fresh_help", hours=fmt_number(STALE_AFTER.total_seconds() / 3600))
+            )
+        },
+    )
+
+st.subheader(t("health.checks"))
+checks = check_results(ctx.reader)
+if checks.empty:
+    st.info(t("app.no_rows"))
+else:
+    counts = checks["status"].value_counts()
+    cards = st.columns(3)
+    cards[0].metric(t("health.passed"), fmt_number(counts.get("pass", 0)), border=True)
+    cards[1].metric(
+        t("health.failed"), fmt_number(counts.get("fail", 0) + counts.get("error", 0)), border=True
+    )
+    cards[2].metric(
+        t("health.other"), fmt_number(counts.get("warn", 0) + counts.get("skipped", 0)), border=True
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("health.col.check"): checks["unique_id"],
+                t("health.col.status"): checks["status"],
+                t("health.col.failures"): checks["failures"],
+                t("health.col.message"): checks["message"],
+            }
+        ),
+        hide_index=True,
+    )
+
+st.subheader(t("health.builds"))
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("health.col.finished"): runs["finished_at"],
+            t("health.col.ok"): runs["nodes_ok"],
+            t("health.col.failed"): runs["nodes_failed"],
+        }
+    ),
+    hide_index=True,
+)

@@ -1,0 +1,136 @@
+"""Funnel: where deals convert, where they wait, why they are lost, which sources are worth it."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app.context import context
+from app.data import funnel
+from app.i18n import fmt_money, fmt_number, fmt_pct, t
+from app.ui import bar_chart, empty_notice, help_text, to_float
+
+ctx = context()
+f = ctx.filters
+period = f.period
+selection = f.selection()
+
+st.title(t("pages.funnel"))
+st.caption(t("funnel.caption", period=period.label()))
+
+stages = funnel.stages(ctx.reader, selection)
+if stages.empty:
+    empty_notice()
+    st.stop()
+medians = funnel.median_dwell(ctx.reader, selection)
+stages = stages.merge(medians, on="stage_id", how="left")
+
+for pipeline_id, rows in stages.groupby("pipeline_id", sort=False):
+    rows = rows.sort_values("stage_display_order")
+    st.subheader(t("funnel.pipeline", pipeline=rows["pipeline_label"].iloc[0]))
+    chart_data = to_float(rows, "deals_entered")
+    funnel_chart = (
+        alt.Chart(chart_data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("stage_label:N", sort=list(rows["stage_label"]), title=None),
+            x=alt.X("deals_entered:Q", title=t("funnel.col.entered"), stack="center"),
+            color=alt.Color("stage_label:N", legend=None, sort=list(rows["stage_label"])),
+            tooltip=[
+                alt.Tooltip("stage_label:N", title=t("funnel.col.stage")),
+                alt.Tooltip("deals_entered:Q", title=t("funnel.col.entered")),
+            ],
+        )
+    )
+    st.altair_chart(funnel_chart, width="stretch")
+    table = pd.DataFrame(
+        {
+            t("funnel.col.stage"): rows["stage_label"],
+            t("funnel.col.entered"): [fmt_number(v) for v in rows["deals_entered"]],
+            t("funnel.col.advanced"): [fmt_number(v) for v in rows["deals_advanced"]],
+            t("funnel.col.conversion"): [fmt_pct(v) for v in rows["conversion_rate"]],
+            t("funnel.col.lost"): [fmt_number(v) for v in rows["deals_lost_at_stage"]],
+            t("funnel.col.loss_rate"): [fmt_pct(v) for v in rows["loss_rate"]],
+            t("funnel.col.open"): [fmt_number(v) for v in rows["deals_open_at_stage"]],
+            t("funnel.col.avg_dwell"): [fmt_number(v, 1) for v in rows["avg_dwell_days"]],
+            t("funnel.col.median_dwell"): [fmt_number(v, 1) for v in rows["median_dwell_days"]],
+        }
+    )
+    column_help = {
+        "funnel.col.entered": "fct_funnel_stages.deals_entered",
+        "funnel.col.advanced": "fct_funnel_stages.deals_advanced",
+        "funnel.col.conversion": "fct_funnel_stages.conversion_rate",
+        "funnel.col.lost": "fct_funnel_stages.deals_lost_at_stage",
+        "funnel.col.loss_rate": "fct_funnel_stages.loss_rate",
+        "funnel.col.open": "fct_funnel_stages.deals_open_at_stage",
+        "funnel.col.avg_dwell": "fct_funnel_stages.avg_dwell_days",
+        "funnel.col.median_dwell": "fct_funnel_stages.median_dwell_days",
+    }
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            t(label): st.column_config.TextColumn(help=help_text(ctx, column))
+            for label, column in column_help.items()
+        },
+        key=f"funnel_table_{pipeline_id}",
+    )
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("funnel.loss_reasons"))
+    reasons = funnel.loss_reasons(ctx.reader, selection)
+    if reasons.empty:
+        empty_notice()
+    else:
+        reasons["loss_reason"] = reasons["loss_reason"].replace("", t("funnel.no_reason"))
+        st.altair_chart(
+            bar_chart(
+                reasons, "deals_lost", "loss_reason", t("funnel.col.lost"), t("funnel.reason")
+            ),
+            width="stretch",
+        )
+with right:
+    st.subheader(t("funnel.sources"), help=help_text(ctx, "fct_deals.lead_source"))
+    sources = funnel.lead_source_quality(ctx.reader, selection)
+    if sources.empty:
+        empty_notice()
+    else:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("funnel.source"): sources["lead_source"].replace("", t("funnel.no_source")),
+                    t("funnel.col.created"): [fmt_number(v) for v in sources["deals_created"]],
+                    t("funnel.col.won"): [fmt_number(v) for v in sources["deals_won"]],
+                    t("funnel.col.win_rate"): [fmt_pct(v) for v in sources["win_rate"]],
+                    t("funnel.col.won_amount"): [fmt_money(v) for v in sources["won_amount"]],
+                }
+            ),
+            hide_index=True,
+            column_config={
+                t("funnel.col.win_rate"): st.column_config.TextColumn(help=t("help.win_rate"))
+            },
+        )
+
+st.subheader(t("funnel.stuck"), help=t("help.stuck"))
+stuck = funnel.stuck_deals(ctx.reader, selection)
+if stuck.empty:
+    st.success(t("funnel.none_stuck"))
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("funnel.col.deal"): stuck["deal_name"],
+                t("funnel.col.pipeline"): stuck["pipeline_label"],
+                t("funnel.col.stage"): stuck["stage_label"],
+                t("funnel.col.days_in_stage"): [fmt_number(v, 1) for v in stuck["days_in_stage"]],
+                t("funnel.col.p90"): [fmt_number(v, 1) for v in stuck["p90_dwell_days"]],
+                t("funnel.col.amount"): [
+                    fmt_money(v, c)
+                    for v, c in zip(
+                        stuck["deal_reporting_amount"], stuck["reporting_currency"], strict=True
+                    )
+                ],
+            }
+        ),
+        hide_index=True,
+    )

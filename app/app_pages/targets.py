@@ -1,0 +1,140 @@
+"""Targets and attainment: who is on pace, by region, team and rep, with team -> rep drill-down."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from app.context import context
+from app.data.performance import attainment, team_reps
+from app.i18n import fmt_pct, t
+from app.ui import TARGET_METRICS, empty_notice, format_metric, help_text, to_float
+
+ctx = context()
+period = ctx.filters.period
+
+st.title(t("pages.targets"))
+st.caption(t("targets.caption", period=period.label()))
+metric = (
+    st.segmented_control(
+        t("targets.metric"),
+        list(TARGET_METRICS),
+        default="revenue",
+        format_func=lambda m: t(f"metric.{m}"),
+        key="targets_metric",
+    )
+    or "revenue"
+)
+
+rows = attainment(ctx.reader, period.grain, period.start)
+rows = rows[rows["metric"] == metric]
+
+
+def attainment_table(frame: pd.DataFrame) -> None:
+    """The scope's rows with derived targets marked and pace made explicit."""
+    shown = pd.DataFrame(
+        {
+            t("targets.col.name"): frame["scope_name"].fillna(frame["scope_id"]),
+            t("targets.col.target"): [format_metric(metric, v) for v in frame["target_amount"]],
+            t("targets.col.origin"): [
+                t(f"origin.{o}") + (" ✱" if d else "")
+                for o, d in zip(frame["target_origin"], frame["is_derived"], strict=True)
+            ],
+            t("targets.col.actual"): [format_metric(metric, v) for v in frame["actual_amount"]],
+            t("targets.col.attainment"): [fmt_pct(v) for v in frame["attainment_pct"]],
+            t("targets.col.elapsed"): [fmt_pct(v) for v in frame["elapsed_pct"]],
+            t("targets.col.pace"): [fmt_pct(v) for v in frame["pace_pct"]],
+            t("targets.col.projected"): [
+                format_metric(metric, v) for v in frame["projected_amount"]
+            ],
+            t("targets.col.gap"): [format_metric(metric, v) for v in frame["gap_to_target"]],
+            t("targets.col.behind"): ["⚠️" if b else "" for b in frame["is_behind_pace"]],
+        }
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config={
+            t("targets.col.attainment"): st.column_config.TextColumn(
+                help=help_text(ctx, "fct_target_attainment.attainment_pct")
+            ),
+            t("targets.col.elapsed"): st.column_config.TextColumn(
+                help=help_text(ctx, "fct_target_attainment.elapsed_pct")
+            ),
+            t("targets.col.pace"): st.column_config.TextColumn(
+                help=help_text(ctx, "fct_target_attainment.pace_pct")
+            ),
+            t("targets.col.projected"): st.column_config.TextColumn(
+                help=help_text(ctx, "fct_target_attainment.projected_amount")
+            ),
+            t("targets.col.gap"): st.column_config.TextColumn(
+                help=help_text(ctx, "fct_target_attainment.gap_to_target")
+            ),
+            t("targets.col.origin"): st.column_config.TextColumn(
+                help=help_text(ctx, "fct_target_attainment.target_origin")
+            ),
+        },
+    )
+
+
+def pace_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Attainment per scope as bars; the tick is the share of the period already elapsed."""
+    data = to_float(frame, "attainment_pct", "elapsed_pct")
+    data["name"] = data["scope_name"].fillna(data["scope_id"])
+    data["status"] = [
+        t("targets.behind") if b else t("targets.on_pace") for b in data["is_behind_pace"]
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("name:N", sort="-x", title=None),
+            x=alt.X(
+                "attainment_pct:Q", axis=alt.Axis(format="%"), title=t("targets.col.attainment")
+            ),
+            color=alt.Color("status:N", title=None),
+        )
+    )
+    ticks = (
+        alt.Chart(data)
+        .mark_tick(color="black", thickness=2, size=18)
+        .encode(y="name:N", x="elapsed_pct:Q")
+    )
+    return bars + ticks
+
+
+levels = st.tabs([t("scope.region"), t("scope.team"), t("scope.rep"), t("scope.company")])
+for tab, level in zip(levels, ["region", "team", "rep", "company"], strict=True):
+    with tab:
+        frame = rows[rows["scope_type"] == level]
+        if ctx.filters.team_id and level == "team":
+            frame = frame[frame["scope_id"] == ctx.filters.team_id]
+        if ctx.filters.rep_id and level == "rep":
+            frame = frame[frame["scope_id"] == ctx.filters.rep_id]
+        if frame.empty:
+            empty_notice()
+            continue
+        st.altair_chart(pace_chart(frame), use_container_width=True)
+        attainment_table(frame)
+
+st.subheader(t("targets.drill"))
+teams = rows[rows["scope_type"] == "team"]
+if teams.empty:
+    empty_notice()
+else:
+    names = dict(zip(teams["scope_id"], teams["scope_name"].fillna(teams["scope_id"]), strict=True))
+    default = ctx.filters.team_id if ctx.filters.team_id in names else next(iter(names))
+    team = st.selectbox(
+        t("targets.drill_team"),
+        list(names),
+        index=list(names).index(default),
+        format_func=names.get,
+        key="targets_drill_team",
+    )
+    members = team_reps(ctx.reader, team, period.start, period.end)
+    reps = rows[(rows["scope_type"] == "rep") & rows["scope_id"].isin(members)]
+    attainment_table(teams[teams["scope_id"] == team])
+    if reps.empty:
+        empty_notice()
+    else:
+        attainment_table(reps)
+st.caption(t("targets.derived_note"))

@@ -1,0 +1,83 @@
+"""Commission payouts and lines (`marts.fct_payouts`, `marts.fct_commission_lines`) and the
+transactions the lines were computed from."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app.data.connection import CACHE_TTL_S, Reader
+from app.data.selection import Selection
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def payouts(reader: Reader, selection: Selection) -> pd.DataFrame:
+    """Payouts of the monthly periods in `[start, end)`, each with the sum of its lines, so a
+    payout that does not reconcile to its lines shows at once."""
+    return reader.read(
+        """
+        with lines as (
+            select rep_id, period_start, sum(amount) as lines_amount, count(*) as lines_counted
+            from marts.fct_commission_lines
+            where period_start >= :start and period_start < :end
+            group by rep_id, period_start
+        ),
+        reps as (
+            select distinct on (rep_id) rep_id, full_name, team_id, team_name
+            from marts.dim_reps
+            order by rep_id, valid_from desc
+        )
+        select
+            payouts.payout_id, payouts.rep_id, reps.full_name, reps.team_name,
+            payouts.period_start, payouts.status, payouts.closed_at, payouts.plan_id,
+            payouts.plan_version, payouts.payout_currency, payouts.gross_commission_amount,
+            payouts.bonus_amount, payouts.clawback_amount, payouts.draw_amount,
+            payouts.recovery_amount, payouts.adjustment_amount, payouts.net_payout_amount,
+            payouts.points, payouts.line_count,
+            coalesce(lines.lines_amount, 0) as lines_amount
+        from marts.fct_payouts as payouts
+        left join lines
+            on payouts.rep_id = lines.rep_id and payouts.period_start = lines.period_start
+        left join reps on payouts.rep_id = reps.rep_id
+        where payouts.period_start >= :start and payouts.period_start < :end
+            and (cast(:rep_id as text) is null or payouts.rep_id = :rep_id)
+            and (cast(:team_id as text) is null or reps.team_id = :team_id)
+        order by payouts.period_start, reps.full_name, payouts.rep_id
+        """,
+        **selection.params(),
+    )
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def lines(reader: Reader, selection: Selection) -> pd.DataFrame:
+    """Commission lines of the periods in `[start, end)`; a line computed from an order line
+    carries that order line's order, product, date and net amount."""
+    return reader.read(
+        """
+        with reps as (
+            select distinct on (rep_id) rep_id, full_name, team_id
+            from marts.dim_reps
+            order by rep_id, valid_from desc
+        )
+        select
+            lines.commission_line_id, lines.rep_id, reps.full_name, lines.period_start,
+            lines.source_type, lines.source_id, lines.source_date, lines.plan_id,
+            lines.plan_version, lines.rule, lines.payout_component, lines.basis_amount,
+            lines.rate, lines.amount, lines.amount_currency, lines.adjusts_period_start,
+            lines.is_closed,
+            order_lines.order_id as source_order_id,
+            order_lines.product_id as source_product_id,
+            order_lines.order_date as source_order_date,
+            order_lines.net_amount as source_net_amount,
+            order_lines.order_currency as source_currency
+        from marts.fct_commission_lines as lines
+        left join reps on lines.rep_id = reps.rep_id
+        left join marts.fct_order_lines as order_lines
+            on lines.source_type = 'order_line' and lines.source_id = order_lines.order_line_id
+        where lines.period_start >= :start and lines.period_start < :end
+            and (cast(:rep_id as text) is null or lines.rep_id = :rep_id)
+            and (cast(:team_id as text) is null or reps.team_id = :team_id)
+        order by lines.period_start, reps.full_name, lines.source_date, lines.commission_line_id
+        """,
+        **selection.params(),
+    )

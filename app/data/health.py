@@ -1,0 +1,61 @@
+"""How fresh and how healthy the data is: dlt loads, dbt invocations and their tests, as the
+access macros record them in `app_meta` after every dbt run (see dbt_project/macros/access)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app.data.connection import CACHE_TTL_S, Reader
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def source_loads(reader: Reader) -> pd.DataFrame:
+    """Per raw schema (dlt source): its last successful load (status 0 in `_dlt_loads`), how
+    many loads succeeded, and whether a later load is unfinished or failed."""
+    return reader.read(
+        """
+        select
+            source_schema,
+            max(inserted_at) filter (where status = 0) as last_success_at,
+            count(*) filter (where status = 0) as successful_loads,
+            count(*) filter (where status <> 0) as other_loads,
+            max(inserted_at) as last_load_at
+        from app_meta.source_loads
+        group by source_schema
+        order by source_schema
+        """
+    )
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def refreshes(reader: Reader) -> pd.DataFrame:
+    """The latest dbt invocations, newest first: when they finished and how many nodes failed."""
+    return reader.read(
+        """
+        select invocation_id, finished_at, nodes_ok, nodes_failed
+        from app_meta.refreshes
+        order by finished_at desc
+        limit 20
+        """
+    )
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def check_results(reader: Reader) -> pd.DataFrame:
+    """The dbt tests of the latest invocation that ran any, with their status and failures."""
+    return reader.read(
+        """
+        with latest as (
+            select invocation_id
+            from app_meta.check_results
+            order by finished_at desc
+            limit 1
+        )
+        select results.unique_id, results.resource_type, results.status, results.failures,
+            results.message, results.finished_at
+        from app_meta.check_results as results
+        inner join latest on results.invocation_id = latest.invocation_id
+        order by results.status <> 'pass' desc, results.unique_id
+        """
+    )

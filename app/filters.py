@@ -1,0 +1,163 @@
+"""The sidebar: language and filters, shared by every page and mirrored in the URL.
+
+Each filter's value survives page switches (kept in session state, outside the widget) and is
+written to the query string after every run, so a view can be shared as a link; a link's values
+are read on the first run of a session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from app.data import dimensions
+from app.data.connection import Reader
+from app.data.selection import Selection
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_month, t
+from app.period import GRAINS, Period, period_start
+
+ALL = ""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the viewer chose; `None` means all."""
+
+    period: Period
+    team_id: str | None = None
+    rep_id: str | None = None
+    pipeline_id: str | None = None
+    lead_source: str | None = None
+
+    def selection(self, period: Period | None = None) -> Selection:
+        """The query selection for `period` (default: the chosen one) under these filters."""
+        period = period or self.period
+        return Selection(
+            start=period.start,
+            end=period.end,
+            team_id=self.team_id,
+            rep_id=self.rep_id,
+            pipeline_id=self.pipeline_id,
+            lead_source=self.lead_source,
+        )
+
+
+def language_switch() -> None:
+    """The zh/en switch; the first run takes the URL's `lang`, else the browser's language."""
+    if "lang" not in st.session_state:
+        wanted = st.query_params.get("lang")
+        if wanted not in LANGUAGES:
+            locale = st.context.locale or ""
+            wanted = "en" if locale.lower().startswith("en") else DEFAULT_LANGUAGE
+        st.session_state["lang"] = wanted
+    st.sidebar.segmented_control(
+        "🌐", list(LANGUAGES), format_func=LANGUAGES.get, key="lang", label_visibility="collapsed"
+    )
+    if st.session_state.get("lang") not in LANGUAGES:  # a click on the selected option clears it
+        st.session_state["lang"] = st.session_state.get("saved_lang", DEFAULT_LANGUAGE)
+    st.session_state["saved_lang"] = st.session_state["lang"]
+
+
+def _choose(
+    name: str, label: str, options: list[str], format_func: Callable[[str], str], help_key: str
+) -> str:
+    saved = f"saved_{name}"
+    widget = f"filter_{name}"
+    value = st.session_state.get(saved)
+    if value is None:
+        value = st.query_params.get(name, options[0])
+    if value not in options:
+        value = options[0]
+    if st.session_state.get(widget) not in options:
+        st.session_state[widget] = value
+    chosen = st.sidebar.selectbox(
+        label, options, key=widget, format_func=format_func, help=t(help_key)
+    )
+    st.session_state[saved] = chosen
+    return chosen
+
+
+def _align_period(grain: str) -> None:
+    """Keep the chosen period when the grain changes: 2026-05 becomes 2026 Q2, then 2026."""
+    chosen = (
+        st.session_state.get("filter_period")
+        or st.session_state.get("saved_period")
+        or st.query_params.get("period")
+    )
+    try:
+        start = date.fromisoformat(f"{chosen}-01")
+    except (TypeError, ValueError):
+        return
+    aligned = f"{period_start(start, grain):%Y-%m}"
+    st.session_state["saved_period"] = aligned
+    if "filter_period" in st.session_state:
+        st.session_state["filter_period"] = aligned
+
+
+def _choose_one(name: str, names: dict[str, str]) -> str:
+    """One of `names` (id -> label) or all (`ALL`)."""
+    return _choose(
+        name,
+        t(f"filters.{name}"),
+        [ALL, *names],
+        lambda key: names.get(key, t("filters.all")),
+        f"help.{name}",
+    )
+
+
+def sidebar(reader: Reader, today: date) -> Filters:
+    """Render the filters and return the viewer's choice."""
+    st.sidebar.header(t("filters.title"))
+    grain = _choose(
+        "grain", t("filters.grain"), list(GRAINS), lambda g: t(f"grain.{g}"), "help.grain"
+    )
+    months = dimensions.months(reader) or [period_start(today, "month")]
+    starts = sorted({period_start(month, grain) for month in months}, reverse=True)
+    by_key = {f"{start:%Y-%m}": start for start in starts}
+    _align_period(grain)
+    period_key = _choose(
+        "period",
+        t("filters.period"),
+        list(by_key),
+        lambda key: (
+            Period(grain, by_key[key]).label() if grain != "month" else fmt_month(by_key[key])
+        ),
+        "help.period",
+    )
+    teams = dimensions.teams(reader)
+    team = _choose_one("team", dict(zip(teams["team_id"], teams["team_name"], strict=True)))
+    reps = dimensions.reps(reader)
+    if team:
+        reps = reps[reps["team_id"] == team]
+    rep = _choose_one("rep", dict(zip(reps["rep_id"], reps["full_name"], strict=True)))
+    pipelines = dimensions.pipelines(reader)
+    pipeline = _choose_one(
+        "pipeline",
+        dict(zip(pipelines["pipeline_id"], pipelines["pipeline_label"], strict=True)),
+    )
+    source = _choose_one("source", {source: source for source in dimensions.lead_sources(reader)})
+    st.query_params.from_dict(
+        {
+            key: value
+            for key, value in {
+                "lang": st.session_state["lang"],
+                "grain": grain,
+                "period": period_key,
+                "team": team,
+                "rep": rep,
+                "pipeline": pipeline,
+                "source": source,
+            }.items()
+            if value
+        }
+    )
+    return Filters(
+        period=Period(grain, by_key[period_key]),
+        team_id=team or None,
+        rep_id=rep or None,
+        pipeline_id=pipeline or None,
+        lead_source=source or None,
+    )

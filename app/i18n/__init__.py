@@ -1,0 +1,90 @@
+"""Labels and number formats in the viewer's language (`zh` or `en`).
+
+Every label lives in both catalogues, `zh.toml` and `en.toml`, under the same dotted key; a test
+fails when a key is missing from either or when the code asks for a key neither has.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+from babel.dates import format_skeleton
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
+
+CATALOGUE_DIR = Path(__file__).resolve().parent
+LANGUAGES = {"zh": "中文", "en": "English"}
+DEFAULT_LANGUAGE = "zh"
+_BABEL_LOCALES = {"zh": "zh_CN", "en": "en_US"}
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@cache
+def catalogue(language: str) -> dict[str, str]:
+    """The flat `key -> label` map of one language's catalogue."""
+    with open(CATALOGUE_DIR / f"{language}.toml", "rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
+def language() -> str:
+    """The language the viewer chose (kept in session state by the sidebar's switch)."""
+    chosen = st.session_state.get("lang", DEFAULT_LANGUAGE)
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, **values: object) -> str:
+    """The label for `key` in the viewer's language, with `{placeholders}` filled in."""
+    text = catalogue(language())[key]
+    return text.format(**values) if values else text
+
+
+def _locale() -> str:
+    return _BABEL_LOCALES[language()]
+
+
+def fmt_number(value: object, digits: int = 0) -> str:
+    """A number with the locale's grouping; `-` when missing."""
+    if value is None or value != value:  # None or NaN
+        return "-"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(Decimal(str(value)), format=pattern, locale=_locale())
+
+
+def fmt_money(value: object, currency: str | None = None) -> str:
+    """An amount to the cent, with its currency code (never converted: amounts are exact)."""
+    text = fmt_number(value, 2)
+    return f"{text} {currency}" if currency and text != "-" else text
+
+
+def fmt_compact(value: object) -> str:
+    """A large amount at a glance: 123.5万 in Chinese, 1.2M in English."""
+    if value is None or value != value:
+        return "-"
+    return format_compact_decimal(float(value), locale=_locale(), fraction_digits=1)
+
+
+def fmt_pct(value: object, digits: int = 1) -> str:
+    """A ratio (1.0 = 100%) as a percentage."""
+    if value is None or value != value:
+        return "-"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return format_percent(Decimal(str(value)), format=pattern, locale=_locale())
+
+
+def fmt_month(value: date) -> str:
+    """A month as the locale writes it: 2026年2月 / Feb 2026."""
+    return format_skeleton("yMMM", value, locale=_locale())

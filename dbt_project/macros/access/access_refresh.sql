@@ -1,0 +1,153 @@
+{#
+    on-run-end: bring the viewers in line with `marts.dim_reps`, expose the loads' history to the
+    app and record this invocation's results, so the app can invalidate its cache and say how
+    fresh and how healthy the marts are.
+
+    Every rep gets a viewer role `spw_v_<first 16 hex digits of md5(rep_id)>`, a member of
+    `spw_manager` when they manage anyone (some rep's `manager_rep_id` names them) or their role is
+    `manager`, else of `spw_rep`. A viewer sees themselves; a manager also the reps and teams whose
+    `manager_rep_id` is them, over the whole assignment history.
+#}
+{% macro access_refresh(results) %}
+{% for result in results
+    if result.node.resource_type == "model" and result.node.schema == "marts"
+    and result.status == "success" %}
+{{ access_protect_relation(
+    api.Relation.create(
+        database=result.node.database, schema=result.node.schema, identifier=result.node.alias
+    ),
+    result.node.config.materialized,
+) }}
+{% endfor %}
+{{ access_refresh_viewers() }}
+{{ access_refresh_source_loads() }}
+{{ access_record_results(results) }}
+{% endmacro %}
+
+
+{% macro access_refresh_viewers() %}
+do $access_viewers$
+declare
+    viewer record;
+begin
+    perform pg_advisory_xact_lock(hashtext('spw_access_setup'));
+    if to_regclass('marts.dim_reps') is null then
+        raise notice 'access: marts.dim_reps does not exist yet; no viewer roles to refresh';
+        return;
+    end if;
+    create temporary table access_viewers on commit drop as
+    with reps as (
+        select distinct rep_id, role, team_id, manager_rep_id from marts.dim_reps
+    ),
+    viewers as (
+        select
+            rep_id,
+            case
+                when bool_or(role = 'manager')
+                    or rep_id in (select manager_rep_id from reps where manager_rep_id is not null)
+                    then 'manager'
+                else 'rep'
+            end as viewer_role
+        from reps
+        group by rep_id
+    )
+    select
+        'spw_v_' || substr(md5(rep_id), 1, 16) as db_role,
+        rep_id,
+        viewer_role
+    from viewers;
+
+    for viewer in select * from access_viewers loop
+        if not exists (select from pg_roles where rolname = viewer.db_role) then
+            execute format('create role %I nologin', viewer.db_role);
+        end if;
+        execute format(
+            'grant %I to %I',
+            case viewer.viewer_role when 'manager' then 'spw_manager' else 'spw_rep' end,
+            viewer.db_role
+        );
+        execute format(
+            'revoke %I from %I',
+            case viewer.viewer_role when 'manager' then 'spw_rep' else 'spw_manager' end,
+            viewer.db_role
+        );
+        execute format('grant %I to spw_app', viewer.db_role);
+    end loop;
+
+    delete from app_meta.viewers;
+    insert into app_meta.viewers (db_role, rep_id, viewer_role)
+    select db_role, rep_id, viewer_role from access_viewers;
+
+    delete from app_meta.viewer_reps;
+    insert into app_meta.viewer_reps (db_role, rep_id)
+    select v.db_role, v.rep_id from access_viewers as v
+    union
+    select v.db_role, r.rep_id
+    from access_viewers as v
+    inner join marts.dim_reps as r on r.manager_rep_id = v.rep_id;
+
+    delete from app_meta.viewer_teams;
+    insert into app_meta.viewer_teams (db_role, team_id)
+    select distinct v.db_role, r.team_id
+    from access_viewers as v
+    inner join marts.dim_reps as r on r.manager_rep_id = v.rep_id
+    where r.team_id is not null;
+end
+$access_viewers$;
+{% endmacro %}
+
+
+{% macro access_refresh_source_loads() %}
+do $access_loads$
+declare
+    loads_sql text;
+begin
+    perform pg_advisory_xact_lock(hashtext('spw_access_setup'));
+    select string_agg(
+        format(
+            'select %L::text as source_schema, load_id::text as load_id, status::bigint as status,'
+            ' inserted_at::timestamptz as inserted_at from %I._dlt_loads',
+            table_schema,
+            table_schema
+        ),
+        ' union all '
+        order by table_schema
+    )
+    into loads_sql
+    from information_schema.tables
+    where table_name = '_dlt_loads';
+    drop view if exists app_meta.source_loads;
+    execute 'create view app_meta.source_loads as '
+        || coalesce(
+            loads_sql,
+            'select null::text as source_schema, null::text as load_id, null::bigint as status,'
+            ' null::timestamptz as inserted_at where false'
+        );
+    grant select on app_meta.source_loads to spw_finance;
+end
+$access_loads$;
+{% endmacro %}
+
+
+{% macro access_record_results(results) %}
+{%- set failed = results | selectattr("status", "in", ["error", "fail", "runtime error"]) | list -%}
+insert into app_meta.refreshes (invocation_id, finished_at, nodes_ok, nodes_failed)
+values ('{{ invocation_id }}', now(), {{ results | length - failed | length }}, {{ failed | length }})
+on conflict (invocation_id) do nothing;
+{% for result in results if result.node.resource_type in ("test", "unit_test") %}
+{%- if loop.first %}
+insert into app_meta.check_results
+    (invocation_id, unique_id, resource_type, status, failures, message, finished_at)
+values
+{%- endif %}
+    (
+        '{{ invocation_id }}',
+        '{{ result.node.unique_id | replace("'", "''") }}',
+        '{{ result.node.resource_type }}',
+        '{{ result.status }}',
+        {{ result.failures if result.failures is not none else "null" }},
+        {% if result.message %}'{{ (result.message | string)[:500] | replace("'", "''") }}'{% else %}null{% endif %},
+        now()
+    ){{ "," if not loop.last else "\non conflict do nothing;" }}
+{%- endfor %}
+{% endmacro %}
