@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app.context import context
-from app.data.health import check_results, refreshes, source_loads
+from app.data.health import check_results, quality_results, refreshes, source_loads
 from app.i18n import fmt_number, t
 
 # A source whose last successful load is older than this is shown as stale (loads run nightly).
@@ -87,6 +87,32 @@ else:
                 t("health.col.status"): checks["status"],
                 t("health.col.failures"): checks["failures"],
                 t("health.col.message"): checks["message"],
+            }
+        ),
+        hide_index=True,
+    )
+
+st.subheader(t("health.quality"))
+quality = quality_results(ctx.reader)
+if quality.empty:
+    st.info(t("app.no_rows"))
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("health.col.suite"): quality["suite_name"],
+                t("health.col.table"): quality["table_schema"] + "." + quality["table_name"],
+                t("health.col.status"): ["✅" if ok else "🚫" for ok in quality["is_success"]],
+                t("health.col.expectations"): [
+                    f"{fmt_number(ok)} / {fmt_number(total)}"
+                    for ok, total in zip(
+                        quality["successful_expectations"],
+                        quality["evaluated_expectations"],
+                        strict=True,
+                    )
+                ],
+                t("health.col.rows"): [fmt_number(v) for v in quality["row_count"]],
+                t("health.col.validated"): quality["validated_at"],
             }
         ),
         hide_index=True,

@@ -40,12 +40,23 @@ def _query(db_role: str, sql: str, params: dict[str, object]) -> pd.DataFrame:
 
 
 def data_version() -> str:
-    """The finish time of the latest dbt invocation: part of every cache key, so results cached
-    before a pipeline run are never served after it."""
+    """Which build of the marts this is: the latest dbt invocation's finish time and the marts'
+    write counters, so a pipeline run (and the publish step after dbt) changes it. It is part of
+    every cache key: results cached before a run are never served after it."""
     frame = _query(
-        "spw_app_reader", "select max(finished_at)::text as v from app_meta.refreshes", {}
+        "spw_app_reader",
+        """
+        select
+            coalesce((select max(finished_at)::text from app_meta.refreshes), '')
+            || '/' || coalesce((
+                select sum(relid::bigint + n_tup_ins + n_tup_upd + n_tup_del)::text
+                from pg_catalog.pg_stat_user_tables
+                where schemaname = 'marts'
+            ), '') as version
+        """,
+        {},
     )
-    return str(frame.iloc[0]["v"])
+    return str(frame.iloc[0]["version"])
 
 
 @dataclass(frozen=True)

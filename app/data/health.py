@@ -1,5 +1,6 @@
-"""How fresh and how healthy the data is: dlt loads, dbt invocations and their tests, as the
-access macros record them in `app_meta` after every dbt run (see dbt_project/macros/access)."""
+"""How fresh and how healthy the data is: dlt loads, dbt invocations and their tests, Great
+Expectations validations, as the access macros expose them in `app_meta` after every dbt run
+(see dbt_project/macros/access)."""
 
 from __future__ import annotations
 
@@ -57,5 +58,19 @@ def check_results(reader: Reader) -> pd.DataFrame:
         from app_meta.check_results as results
         inner join latest on results.invocation_id = latest.invocation_id
         order by results.status <> 'pass' desc, results.unique_id
+        """
+    )
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def quality_results(reader: Reader) -> pd.DataFrame:
+    """The latest Great Expectations validation of each suite and table."""
+    return reader.read(
+        """
+        select distinct on (suite_name, table_schema, table_name)
+            suite_name, table_schema, table_name, is_success, evaluated_expectations,
+            successful_expectations, row_count, validated_at
+        from app_meta.quality_results
+        order by suite_name, table_schema, table_name, validated_at desc
         """
     )

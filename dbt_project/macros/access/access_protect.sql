@@ -1,56 +1,88 @@
 {#
     Post-hook of every mart: grant it to the app reader and attach its row-level security,
-    inside the transaction that swaps the rebuilt table in, so no build ever leaves a mart
-    readable without its policies.
-
-    Which rows a manager or rep sees follows the mart's columns:
-    - `rep_id`: rows of the reps listed for the viewer (themselves; a manager also their teams');
-    - `team_id`: rows of the teams the viewer manages;
-    - `scope_type` / `scope_id`: rep- and team-scoped rows as above;
-    - only `deal_id` (e.g. stage history): rows of the deals the viewer sees in `fct_deals`;
-    - none of these: dimensions (`dim_*`) are reference data everyone reads; facts are finance's.
-    A row matching any listed column is visible. Finance reads every row.
+    inside the transaction that swaps the rebuilt table in, so no build leaves a mart readable
+    without its policies. The work is done by `app_meta.protect_mart(regclass)` (created by
+    `access_setup()`), which the write-audit-publish step also calls for the tables it copies into
+    `marts`, and on-run-end calls for every mart.
 #}
 {% macro access_protect() %}
-{{ access_protect_relation(this, config.get("materialized")) }}
+select app_meta.protect_mart('{{ this }}'::regclass);
 {% endmacro %}
 
 
-{#- Also run by on-run-end for every mart built, when every mart a policy refers to exists. -#}
-{% macro access_protect_relation(relation, materialized) %}
-{%- set columns = adapter.get_columns_in_relation(relation) | map(attribute="name") | map("lower") | list -%}
-{%- set deals = adapter.get_relation(relation.database, relation.schema, "fct_deals") -%}
-{%- set visible_reps = "(select v.rep_id from app_meta.viewer_reps as v where v.db_role = current_user)" -%}
-{%- set visible_teams = "(select v.team_id from app_meta.viewer_teams as v where v.db_role = current_user)" -%}
-{%- set scopes = [] -%}
-{%- if "rep_id" in columns -%}
-    {%- do scopes.append("rep_id in " ~ visible_reps) -%}
-{%- endif -%}
-{%- if "team_id" in columns -%}
-    {%- do scopes.append("team_id in " ~ visible_teams) -%}
-{%- endif -%}
-{%- if "scope_type" in columns and "scope_id" in columns -%}
-    {%- do scopes.append("(scope_type = 'rep' and scope_id in " ~ visible_reps ~ ")") -%}
-    {%- do scopes.append("(scope_type = 'team' and scope_id in " ~ visible_teams ~ ")") -%}
-{%- endif -%}
-{%- if not scopes and "deal_id" in columns and deals is not none and relation.identifier != "fct_deals" -%}
-    {%- do scopes.append("deal_id in (select d.deal_id from " ~ deals ~ " as d)") -%}
-{%- endif -%}
-{%- if not scopes and relation.identifier.startswith("dim_") -%}
-    {%- do scopes.append("true") -%}
-{%- endif -%}
-grant usage on schema {{ relation.schema }} to spw_app_reader;
-grant select on {{ relation }} to spw_app_reader;
-{% if materialized == "view" -%}
-alter view {{ relation }} set (security_invoker = true);
-{%- else -%}
-alter table {{ relation }} enable row level security;
-drop policy if exists spw_finance_reads_all on {{ relation }};
-create policy spw_finance_reads_all on {{ relation }} for select to spw_finance using (true);
-drop policy if exists spw_viewer_scope on {{ relation }};
-{% if scopes -%}
-create policy spw_viewer_scope on {{ relation }} for select to spw_manager, spw_rep
-    using ({{ scopes | join(" or ") }});
-{%- endif %}
-{%- endif %}
+{#
+    Which rows a manager or rep sees follows the mart's columns:
+    - `rep_id`: rows of the reps listed for the viewer (themselves; a manager also their reps);
+    - `team_id`: rows of the teams the viewer manages;
+    - `scope_type` / `scope_id`: rep- and team-scoped rows as above;
+    - only `deal_id` (e.g. stage history): rows of the deals the viewer sees in `marts.fct_deals`;
+    - none of these: dimensions (`dim_*`) are reference data everyone reads; facts are finance's.
+    A row matching any listed column is visible. Finance reads every row. Views run with the
+    reader's rights (`security_invoker`), so the policies of the tables under them apply.
+#}
+{% macro access_create_protect_function() %}
+create or replace function app_meta.protect_mart(target regclass) returns void
+language plpgsql
+as $protect$
+declare
+    relation_kind "char";
+    relation_name text;
+    schema_name text;
+    columns text[];
+    scopes text[] := '{}';
+    visible_reps constant text :=
+        '(select v.rep_id from app_meta.viewer_reps as v where v.db_role = current_user)';
+    visible_teams constant text :=
+        '(select v.team_id from app_meta.viewer_teams as v where v.db_role = current_user)';
+begin
+    select c.relkind, c.relname, n.nspname
+    into relation_kind, relation_name, schema_name
+    from pg_class as c
+    inner join pg_namespace as n on c.relnamespace = n.oid
+    where c.oid = target;
+    select array_agg(lower(a.attname::text))
+    into columns
+    from pg_attribute as a
+    where a.attrelid = target and a.attnum > 0 and not a.attisdropped;
+
+    execute format('grant usage on schema %I to spw_app_reader', schema_name);
+    execute format('grant select on %s to spw_app_reader', target);
+    if relation_kind = 'v' then
+        execute format('alter view %s set (security_invoker = true)', target);
+        return;
+    end if;
+
+    if 'rep_id' = any(columns) then
+        scopes := scopes || ('rep_id in ' || visible_reps);
+    end if;
+    if 'team_id' = any(columns) then
+        scopes := scopes || ('team_id in ' || visible_teams);
+    end if;
+    if 'scope_type' = any(columns) and 'scope_id' = any(columns) then
+        scopes := scopes || ('(scope_type = ''rep'' and scope_id in ' || visible_reps || ')');
+        scopes := scopes || ('(scope_type = ''team'' and scope_id in ' || visible_teams || ')');
+    end if;
+    if cardinality(scopes) = 0 and 'deal_id' = any(columns)
+        and relation_name <> 'fct_deals' and to_regclass('marts.fct_deals') is not null then
+        scopes := scopes || 'deal_id in (select d.deal_id from marts.fct_deals as d)'::text;
+    end if;
+    if cardinality(scopes) = 0 and relation_name like 'dim\_%' then
+        scopes := array['true'];
+    end if;
+
+    execute format('alter table %s enable row level security', target);
+    execute format('drop policy if exists spw_finance_reads_all on %s', target);
+    execute format(
+        'create policy spw_finance_reads_all on %s for select to spw_finance using (true)', target
+    );
+    execute format('drop policy if exists spw_viewer_scope on %s', target);
+    if cardinality(scopes) > 0 then
+        execute format(
+            'create policy spw_viewer_scope on %s for select to spw_manager, spw_rep using (%s)',
+            target,
+            array_to_string(scopes, ' or ')
+        );
+    end if;
+end
+$protect$;
 {% endmacro %}

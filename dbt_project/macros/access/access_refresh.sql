@@ -1,6 +1,7 @@
 {#
-    on-run-end: bring the viewers in line with `marts.dim_reps`, expose the loads' history to the
-    app and record this invocation's results, so the app can invalidate its cache and say how
+    on-run-end: re-protect every mart (now that all exist, policies may refer to any), bring the
+    viewers in line with `marts.dim_reps`, expose the loads' history to the app and record this
+    invocation's results, so the app can invalidate its cache and say how
     fresh and how healthy the marts are.
 
     Every rep gets a viewer role `spw_v_<first 16 hex digits of md5(rep_id)>`, a member of
@@ -9,18 +10,11 @@
     `manager_rep_id` is them, over the whole assignment history.
 #}
 {% macro access_refresh(results) %}
-{% for result in results
-    if result.node.resource_type == "model" and result.node.schema == "marts"
-    and result.status == "success" %}
-{{ access_protect_relation(
-    api.Relation.create(
-        database=result.node.database, schema=result.node.schema, identifier=result.node.alias
-    ),
-    result.node.config.materialized,
-) }}
-{% endfor %}
+select app_meta.protect_mart(c.oid)
+from pg_class as c
+where c.relnamespace = to_regnamespace('marts') and c.relkind in ('r', 'p', 'v');
 {{ access_refresh_viewers() }}
-{{ access_refresh_source_loads() }}
+{{ access_refresh_health_views() }}
 {{ access_record_results(results) }}
 {% endmacro %}
 
@@ -97,7 +91,7 @@ $access_viewers$;
 {% endmacro %}
 
 
-{% macro access_refresh_source_loads() %}
+{% macro access_refresh_health_views() %}
 do $access_loads$
 declare
     loads_sql text;
@@ -124,6 +118,25 @@ begin
             ' null::timestamptz as inserted_at where false'
         );
     grant select on app_meta.source_loads to spw_finance;
+
+    -- The Great Expectations validations the orchestration keeps (orchestration/defs/quality).
+    drop view if exists app_meta.quality_results;
+    if to_regclass('quality.validation_results') is not null then
+        create view app_meta.quality_results as
+        select
+            suite_name, table_schema, table_name, is_success, evaluated_expectations,
+            successful_expectations, row_count, validated_at
+        from quality.validation_results;
+    else
+        create view app_meta.quality_results as
+        select
+            null::text as suite_name, null::text as table_schema, null::text as table_name,
+            null::boolean as is_success, null::integer as evaluated_expectations,
+            null::integer as successful_expectations, null::bigint as row_count,
+            null::timestamptz as validated_at
+        where false;
+    end if;
+    grant select on app_meta.quality_results to spw_finance;
 end
 $access_loads$;
 {% endmacro %}

@@ -81,4 +81,6 @@ grant usage on schema app_meta to spw_app_reader, spw_app;
 grant select on app_meta.viewer_reps, app_meta.viewer_teams to spw_manager, spw_rep;
 grant select on app_meta.refreshes, app_meta.check_results to spw_app_reader, spw_app;
 grant select on app_meta.viewers to spw_app;
+
+{{ access_create_protect_function() }}
 {% endmacro %}
