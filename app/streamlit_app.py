@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth import current_viewer, sign_out
 from app.context import PageContext, set_context
-from app.data.connection import Reader, data_version, lookup_db_role
+from app.data.connection import MartMissing, Reader, data_version, lookup_db_role
 from app.filters import language_switch, sidebar
 from app.i18n import t
 
@@ -27,7 +27,7 @@ if viewer is None:
 try:
     version = data_version()
     db_role = "spw_finance" if viewer.is_finance else lookup_db_role(viewer.rep_id or "")
-except SQLAlchemyError:
+except (SQLAlchemyError, MartMissing):
     st.info(t("app.no_marts"))
     st.stop()
 if db_role is None:
@@ -37,7 +37,6 @@ if db_role is None:
 reader = Reader(db_role=db_role, version=version)
 st.sidebar.caption(t("app.signed_in", name=viewer.name, role=t(f"roles.{viewer.role}")))
 st.sidebar.button(t("auth.sign_out"), on_click=sign_out)
-set_context(PageContext(viewer=viewer, reader=reader, filters=sidebar(reader, date.today())))
 
 pages = [
     st.Page(
@@ -58,4 +57,8 @@ if viewer.is_finance:
             "app_pages/data_health.py", title=t("pages.health"), icon=":material/monitor_heart:"
         )
     )
-st.navigation(pages).run()
+try:
+    set_context(PageContext(viewer=viewer, reader=reader, filters=sidebar(reader, date.today())))
+    st.navigation(pages).run()
+except MartMissing as missing:
+    st.info(t("app.mart_missing", reason=str(missing)))

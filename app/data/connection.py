@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 
 import pandas as pd
+import psycopg2.errors
 import sqlalchemy as sa
 import streamlit as st
 
@@ -32,11 +33,23 @@ def engine() -> sa.Engine:
     )
 
 
+class MartMissing(RuntimeError):
+    """A page needs a mart the warehouse does not have yet (the pipeline has not built it)."""
+
+
 def _query(db_role: str, sql: str, params: dict[str, object]) -> pd.DataFrame:
-    with engine().connect() as conn, conn.begin():
-        conn.execute(sa.text("set transaction read only"))
-        conn.execute(sa.text("select set_config('role', :role, true)"), {"role": db_role})
-        return pd.read_sql_query(sa.text(sql), conn, params=params, coerce_float=False)
+    try:
+        with engine().connect() as conn, conn.begin():
+            conn.execute(sa.text("set transaction read only"))
+            conn.execute(sa.text("select set_config('role', :role, true)"), {"role": db_role})
+            return pd.read_sql_query(sa.text(sql), conn, params=params, coerce_float=False)
+    except (sa.exc.ProgrammingError, pd.errors.DatabaseError) as exc:
+        cause: BaseException | None = exc
+        while cause is not None and not isinstance(cause, psycopg2.errors.UndefinedTable):
+            cause = cause.__cause__ or getattr(cause, "orig", None)
+        if cause is None:
+            raise
+        raise MartMissing(str(cause).splitlines()[0]) from exc
 
 
 def data_version() -> str:
