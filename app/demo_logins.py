@@ -45,7 +45,8 @@ def _pick_manager_and_rep(warehouse_url: str) -> tuple[tuple[str, str], tuple[st
             select managers.rep_id, boss.full_name, rep.rep_id, rep.full_name
             from managers
             inner join current_reps as boss on managers.rep_id = boss.rep_id
-            inner join current_reps as rep on rep.manager_rep_id = managers.rep_id
+            inner join current_reps as rep
+                on rep.manager_rep_id = managers.rep_id and rep.rep_id <> managers.rep_id
             order by managers.reports desc, managers.rep_id, rep.rep_id
             limit 1
             """

@@ -15,7 +15,8 @@ select app_meta.protect_mart('{{ this }}'::regclass);
     - `rep_id`: rows of the reps listed for the viewer (themselves; a manager also their reps);
     - `team_id`: rows of the teams the viewer manages;
     - `scope_type` / `scope_id`: rep- and team-scoped rows as above;
-    - only `deal_id` (e.g. stage history): rows of the deals the viewer sees in `marts.fct_deals`;
+    - only `deal_id` (e.g. stage history): rows of the deals the viewer sees in `fct_deals`
+      (`app_meta.viewer_deals`, so no policy depends on another mart's table);
     - none of these: dimensions (`dim_*`) are reference data everyone reads; facts are finance's.
     A row matching any listed column is visible. Finance reads every row. Views run with the
     reader's rights (`security_invoker`), so the policies of the tables under them apply.
@@ -45,7 +46,17 @@ begin
     from pg_attribute as a
     where a.attrelid = target and a.attnum > 0 and not a.attisdropped;
 
-    execute format('grant usage on schema %I to spw_app_reader', schema_name);
+    if not has_schema_privilege('spw_app_reader', schema_name, 'usage') then
+        begin
+            execute format('grant usage on schema %I to spw_app_reader', schema_name);
+        exception when others then
+            -- Marts built in parallel may grant it at the same moment ("tuple concurrently
+            -- updated"): fine when the grant is there now.
+            if not has_schema_privilege('spw_app_reader', schema_name, 'usage') then
+                raise;
+            end if;
+        end;
+    end if;
     execute format('grant select on %s to spw_app_reader', target);
     if relation_kind = 'v' then
         execute format('alter view %s set (security_invoker = true)', target);
@@ -62,9 +73,11 @@ begin
         scopes := scopes || ('(scope_type = ''rep'' and scope_id in ' || visible_reps || ')');
         scopes := scopes || ('(scope_type = ''team'' and scope_id in ' || visible_teams || ')');
     end if;
-    if cardinality(scopes) = 0 and 'deal_id' = any(columns)
-        and relation_name <> 'fct_deals' and to_regclass('marts.fct_deals') is not null then
-        scopes := scopes || 'deal_id in (select d.deal_id from marts.fct_deals as d)'::text;
+    if cardinality(scopes) = 0 and 'deal_id' = any(columns) then
+        scopes := scopes || (
+            'deal_id in (select v.deal_id from app_meta.viewer_deals as v'
+            || ' where v.db_role = current_user)'
+        );
     end if;
     if cardinality(scopes) = 0 and relation_name like 'dim\_%' then
         scopes := array['true'];

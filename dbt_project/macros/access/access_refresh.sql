@@ -86,6 +86,18 @@ begin
     from access_viewers as v
     inner join marts.dim_reps as r on r.manager_rep_id = v.rep_id
     where r.team_id is not null;
+
+    delete from app_meta.viewer_deals;
+    if to_regclass('marts.fct_deals') is not null then
+        insert into app_meta.viewer_deals (db_role, deal_id)
+        select reps.db_role, deals.deal_id
+        from marts.fct_deals as deals
+        inner join app_meta.viewer_reps as reps on deals.rep_id = reps.rep_id
+        union
+        select teams.db_role, deals.deal_id
+        from marts.fct_deals as deals
+        inner join app_meta.viewer_teams as teams on deals.team_id = teams.team_id;
+    end if;
 end
 $access_viewers$;
 {% endmacro %}

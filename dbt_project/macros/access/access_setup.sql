@@ -50,6 +50,11 @@ create table if not exists app_meta.viewer_teams (
     team_id text not null,
     primary key (db_role, team_id)
 );
+create table if not exists app_meta.viewer_deals (
+    db_role name not null,
+    deal_id text not null,
+    primary key (db_role, deal_id)
+);
 create table if not exists app_meta.refreshes (
     invocation_id text primary key,
     finished_at timestamptz not null,
@@ -69,16 +74,21 @@ create table if not exists app_meta.check_results (
 
 alter table app_meta.viewer_reps enable row level security;
 alter table app_meta.viewer_teams enable row level security;
+alter table app_meta.viewer_deals enable row level security;
 drop policy if exists own_rows on app_meta.viewer_reps;
 create policy own_rows on app_meta.viewer_reps for select to spw_manager, spw_rep
     using (db_role = current_user);
 drop policy if exists own_rows on app_meta.viewer_teams;
 create policy own_rows on app_meta.viewer_teams for select to spw_manager, spw_rep
     using (db_role = current_user);
+drop policy if exists own_rows on app_meta.viewer_deals;
+create policy own_rows on app_meta.viewer_deals for select to spw_manager, spw_rep
+    using (db_role = current_user);
 
 revoke all on all tables in schema app_meta from public;
 grant usage on schema app_meta to spw_app_reader, spw_app;
-grant select on app_meta.viewer_reps, app_meta.viewer_teams to spw_manager, spw_rep;
+grant select on app_meta.viewer_reps, app_meta.viewer_teams, app_meta.viewer_deals
+    to spw_manager, spw_rep;
 grant select on app_meta.refreshes, app_meta.check_results to spw_app_reader, spw_app;
 grant select on app_meta.viewers to spw_app;
 
