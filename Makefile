@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install warehouse demo pipeline run serve test lint stop dbt-docs
+.PHONY: help install warehouse demo demo-advance pipeline run serve test lint stop dbt-docs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,6 +36,10 @@ warehouse: install ## start (or reuse) the embedded PostgreSQL unless WAREHOUSE_
 
 demo: warehouse ## build the demo company's sources beside the warehouse
 	@$(PY) -m ingestion.demo build
+
+DAYS ?= 1
+demo-advance: warehouse ## move the demo sources DAYS days forward (new leads, stage moves, orders)
+	@$(PY) -m ingestion.demo advance --days $(DAYS)
 
 pipeline: demo $(DAGSTER_HOME)/dagster.yaml ## run the warehouse pipeline job once (no UIs)
 	@$(PY) -m orchestration.run_pipeline

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterable
 from pathlib import Path
 
 from app.demo_logins import create_demo_logins
@@ -50,9 +51,11 @@ def _commands() -> dict[str, list[str]]:
     }
 
 
-def stop_all() -> None:
-    """End every process a previous run recorded."""
+def stop_all(names: Iterable[str] | None = None) -> None:
+    """End every process a previous run recorded (or only those named)."""
     for pid_file in RUN_DIR.glob("*.pid"):
+        if names is not None and pid_file.stem not in names:
+            continue
         try:
             os.killpg(int(pid_file.read_text()), signal.SIGTERM)
             print(f"stop: ended {pid_file.stem}", file=sys.stderr)
@@ -76,7 +79,7 @@ def _wait_for_http(url: str, timeout_s: float) -> bool:
 def serve() -> int:
     url = export_environment()
     logins = create_demo_logins(url)
-    stop_all()
+    stop_all(names=_commands())  # the demo CRM started by `make demo` keeps serving
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     processes: dict[str, subprocess.Popen[bytes]] = {}
     logs = PROJECT_ROOT / ".state" / "logs"

@@ -1,12 +1,16 @@
-"""The demo company's operational orders database (a separate PostgreSQL database).
+"""The demo company's operational orders database (a separate PostgreSQL database, schema `shop`).
 
-Thin first version: a handful of fixed rows so the pipeline runs end to end. The full,
-seeded generator of the demo company replaces the rows, not the shape.
+Rows arrive by `COPY`: a full build truncates and copies every table; advancing the demo copies
+only the changed rows into temporary tables and upserts them, as an application would update them.
 """
 
 from __future__ import annotations
 
+import io
+
+import pandas as pd
 import psycopg2
+from psycopg2 import sql
 
 SCHEMA_SQL = """
 create schema if not exists shop;
@@ -29,7 +33,7 @@ create table if not exists shop.products (
 );
 create table if not exists shop.orders (
     order_id text primary key,
-    customer_id text not null references shop.customers,
+    customer_id text not null,
     sales_rep_id text not null,
     deal_id text,
     ordered_at timestamptz not null,
@@ -39,57 +43,85 @@ create table if not exists shop.orders (
 );
 create table if not exists shop.order_lines (
     order_line_id text primary key,
-    order_id text not null references shop.orders,
-    product_id text not null references shop.products,
+    order_id text not null,
+    product_id text not null,
     quantity integer not null,
     unit_price numeric(18, 2) not null,
     updated_at timestamptz not null
 );
+create table if not exists shop.refunds (
+    refund_id text primary key,
+    order_id text not null,
+    order_line_id text,
+    refund_type text not null,
+    refunded_at timestamptz not null,
+    amount numeric(18, 2) not null,
+    updated_at timestamptz not null
+);
+create index if not exists customers_updated_at on shop.customers (updated_at);
 create index if not exists orders_updated_at on shop.orders (updated_at);
 create index if not exists order_lines_updated_at on shop.order_lines (updated_at);
+create index if not exists refunds_updated_at on shop.refunds (updated_at);
 """
-
-CUSTOMERS = [
-    ("C001", "Hangzhou Tea Co.", "enterprise", "east", "9001"),
-    ("C002", "Shenzhen Robotics", "mid_market", "south", "9002"),
-    ("C003", "Chengdu Foods", "smb", "west", None),
-]
-PRODUCTS = [
-    ("P001", "Analytics Suite", "software", "12000.00", "CNY"),
-    ("P002", "Onboarding Package", "services", "3000.00", "CNY"),
-]
-ORDERS = [  # order_id, customer, rep, deal, ordered_at, currency, status
-    ("O001", "C001", "101", "D001", "2026-01-15 10:00+00", "CNY", "completed"),
-    ("O002", "C002", "102", None, "2026-02-03 09:30+00", "CNY", "completed"),
-    ("O003", "C003", "101", None, "2026-02-20 16:45+00", "CNY", "cancelled"),
-]
-ORDER_LINES = [  # order_line_id, order_id, product_id, quantity, unit_price
-    ("L001", "O001", "P001", 2, "12000.00"),
-    ("L002", "O001", "P002", 1, "3000.00"),
-    ("L003", "O002", "P001", 1, "11500.50"),
-    ("L004", "O003", "P002", 3, "3000.00"),
-]
-UPDATED_AT = "2026-03-01 00:00+00"
+TABLES = ["customers", "products", "orders", "order_lines", "refunds"]
+KEYS = {name: f"{name[:-1]}_id" for name in TABLES}
 
 
-def build(url: str) -> None:
-    """Create the orders database's tables and upsert the demo rows."""
+def _copy(cur, table: sql.Composable, frame: pd.DataFrame) -> None:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, header=False, date_format="%Y-%m-%d %H:%M:%S%z")
+    buffer.seek(0)
+    columns = sql.SQL(", ").join(sql.Identifier(c) for c in frame.columns)
+    cur.copy_expert(
+        sql.SQL("copy {} ({}) from stdin with (format csv)").format(table, columns), buffer
+    )
+
+
+def write(url: str, tables: dict[str, pd.DataFrame], *, replace: bool) -> dict[str, int]:
+    """Copy `tables` into the database: all rows (`replace`) or upserting changed ones.
+
+    Returns the number of rows written per table.
+    """
+    written = {}
     with psycopg2.connect(url) as conn, conn.cursor() as cur:
         cur.execute(SCHEMA_SQL)
-        cur.executemany(
-            "insert into shop.customers values (%s, %s, %s, %s, %s, %s, %s) on conflict do nothing",
-            [(*row, "2025-12-01 00:00+00", UPDATED_AT) for row in CUSTOMERS],
-        )
-        cur.executemany(
-            "insert into shop.products values (%s, %s, %s, %s, %s, %s) on conflict do nothing",
-            [(*row, UPDATED_AT) for row in PRODUCTS],
-        )
-        cur.executemany(
-            "insert into shop.orders values (%s, %s, %s, %s, %s, %s, %s, %s)"
-            " on conflict do nothing",
-            [(*row, UPDATED_AT) for row in ORDERS],
-        )
-        cur.executemany(
-            "insert into shop.order_lines values (%s, %s, %s, %s, %s, %s) on conflict do nothing",
-            [(*row, UPDATED_AT) for row in ORDER_LINES],
-        )
+        if replace:
+            cur.execute("truncate " + ", ".join(f"shop.{name}" for name in TABLES))
+        for name in TABLES:
+            frame = tables[name]
+            target = sql.Identifier("shop", name)
+            if replace:
+                _copy(cur, target, frame)
+            elif len(frame):
+                staging = sql.Identifier(f"changed_{name}")
+                cur.execute(
+                    sql.SQL("create temporary table {} (like {}) on commit drop").format(
+                        staging, target
+                    )
+                )
+                _copy(cur, staging, frame)
+                updates = sql.SQL(", ").join(
+                    sql.SQL("{0} = excluded.{0}").format(sql.Identifier(c))
+                    for c in frame.columns
+                    if c != KEYS[name]
+                )
+                cur.execute(
+                    sql.SQL(
+                        "insert into {} select * from {} on conflict ({}) do update set {}"
+                    ).format(target, staging, sql.Identifier(KEYS[name]), updates)
+                )
+            written[name] = len(frame)
+    return written
+
+
+def has_rows(url: str) -> bool:
+    """Whether the database already holds the demo's orders."""
+    try:
+        with psycopg2.connect(url) as conn, conn.cursor() as cur:
+            cur.execute("select to_regclass('shop.refunds') is not null")
+            if not cur.fetchone()[0]:
+                return False
+            cur.execute("select exists (select 1 from shop.orders)")
+            return bool(cur.fetchone()[0])
+    except psycopg2.OperationalError:
+        return False
