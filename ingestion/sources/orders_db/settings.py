@@ -6,4 +6,5 @@ PRIMARY_KEYS: dict[str, str] = {
     "products": "product_id",
     "orders": "order_id",
     "order_lines": "order_line_id",
+    "refunds": "refund_id",
 }

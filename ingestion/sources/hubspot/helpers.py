@@ -1,0 +1,174 @@
+"""HubSpot paging, retries and record flattening."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from dlt.common import pendulum
+from dlt.sources.helpers.requests import Client, Request, Response
+from dlt.sources.helpers.rest_client import RESTClient
+from dlt.sources.helpers.rest_client.paginators import BasePaginator, JSONResponseCursorPaginator
+
+from ingestion.sources.hubspot.settings import (
+    BATCH_SIZE,
+    LIST_PAGE_SIZE,
+    SEARCH_PAGE_SIZE,
+    SEARCH_RESULT_CAP,
+    TIMESTAMP_PROPERTIES,
+)
+
+
+class HubSpotSearchError(RuntimeError):
+    """A search could not make progress (more than 10,000 records share one timestamp)."""
+
+
+def _is_truncated_json(response: Response | None, exception: BaseException | None) -> bool:
+    """Retry a 200 answer whose JSON body is cut off, like any other transient failure."""
+    if response is None or response.status_code != 200:
+        return False
+    try:
+        response.json()
+    except ValueError:
+        return True
+    return False
+
+
+def retrying_session(timeout_s: float, max_attempts: int, backoff_factor: float):
+    """A requests session retrying 429 (after `Retry-After`), 5xx, timeouts and cut-off JSON."""
+    return Client(
+        request_timeout=timeout_s,
+        request_max_attempts=max_attempts,
+        request_backoff_factor=backoff_factor,
+        retry_condition=_is_truncated_json,
+        respect_retry_after_header=True,
+        raise_for_status=False,
+    ).session
+
+
+def epoch_ms(value: Any) -> str:
+    """HubSpot search filters take datetimes as epoch milliseconds."""
+    moment = pendulum.parse(value) if isinstance(value, str) else value
+    return str(int(moment.timestamp() * 1000))
+
+
+def parse_timestamp(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    text = str(value)
+    if text.isdigit():
+        return pendulum.from_timestamp(int(text) / 1000)
+    return pendulum.parse(text)
+
+
+class SearchPaginator(BasePaginator):
+    """`after` paging of one search query, restarted from the last timestamp seen before the
+    query would pass HubSpot's 10,000-result cap.
+
+    Records at the restart timestamp come again; the incremental cursor and the merge on `id`
+    drop them, so nothing is lost or duplicated.
+    """
+
+    def __init__(self, cursor_property: str) -> None:
+        super().__init__()
+        self.cursor_property = cursor_property
+        self._after: str | None = None
+        self._restart_from: str | None = None
+
+    def update_state(self, response: Response, data: list[Any] | None = None) -> None:
+        following = response.json().get("paging", {}).get("next", {}).get("after")
+        if following is None:
+            self._has_next_page = False
+            return
+        if int(following) + SEARCH_PAGE_SIZE <= SEARCH_RESULT_CAP:
+            self._after = following
+            return
+        last = (data or [{}])[-1].get("properties", {}).get(self.cursor_property)
+        restart = epoch_ms(last)
+        if restart == self._restart_from:
+            raise HubSpotSearchError(
+                f"more than {SEARCH_RESULT_CAP} records share {self.cursor_property} = {last}; "
+                "the search cannot page past them"
+            )
+        self._restart_from, self._after = restart, None
+
+    def update_request(self, request: Request) -> None:
+        body = request.json
+        if self._after is None:
+            body.pop("after", None)
+        else:
+            body["after"] = self._after
+        if self._restart_from is not None:
+            body["filterGroups"][0]["filters"][0]["value"] = self._restart_from
+
+
+def search_body(cursor_property: str, since_ms: str, properties: list[str]) -> dict[str, Any]:
+    return {
+        "filterGroups": [
+            {"filters": [{"propertyName": cursor_property, "operator": "GTE", "value": since_ms}]}
+        ],
+        "sorts": [{"propertyName": cursor_property, "direction": "ASCENDING"}],
+        "properties": properties,
+        "limit": SEARCH_PAGE_SIZE,
+    }
+
+
+def flatten(record: dict[str, Any], cursor_property: str) -> dict[str, Any]:
+    """One row per record: its properties (custom ones included) as columns."""
+    row: dict[str, Any] = {"id": record["id"]}
+    for name, value in record.get("properties", {}).items():
+        if name == "hs_object_id":
+            continue
+        row[name] = parse_timestamp(value) if name in TIMESTAMP_PROPERTIES else value
+    row["created_at"] = parse_timestamp(record.get("createdAt"))
+    row["updated_at"] = parse_timestamp(record.get("updatedAt"))
+    row["is_deleted"] = bool(record.get("archived"))
+    row["archived_at"] = parse_timestamp(record.get("archivedAt"))
+    if row["archived_at"] is not None:
+        # archiving is the record's last change, whatever its properties say
+        current = row.get(cursor_property)
+        row[cursor_property] = max(row["archived_at"], current) if current else row["archived_at"]
+    return row
+
+
+def batches(items: list[Any], size: int = BATCH_SIZE) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def property_names(client: RESTClient, object_type: str) -> list[str]:
+    """Every property of the object type, custom ones included."""
+    response = client.get(f"crm/v3/properties/{object_type}")
+    response.raise_for_status()
+    return sorted(p["name"] for p in response.json()["results"])
+
+
+def associated_ids(client: RESTClient, object_type: str, to_type: str, ids: list[str]) -> dict:
+    """The first associated `to_type` id of each record (v4 associations batch read)."""
+    linked: dict[str, str] = {}
+    for batch in batches(ids, 1000):
+        response = client.post(
+            f"crm/v4/associations/{object_type}/{to_type}/batch/read",
+            json={"inputs": [{"id": i} for i in batch]},
+        )
+        response.raise_for_status()
+        for result in response.json().get("results", []):
+            if result.get("to"):
+                linked[str(result["from"]["id"])] = str(result["to"][0]["toObjectId"])
+    return linked
+
+
+def list_archived(client: RESTClient, object_type: str, properties: list[str]) -> Iterator[list]:
+    """Pages of archived (deleted) records, which search never returns."""
+    yield from client.paginate(
+        f"crm/v3/objects/{object_type}",
+        params={"archived": "true", "limit": LIST_PAGE_SIZE, "properties": ",".join(properties)},
+        paginator=after_cursor(),
+        data_selector="results",
+    )
+
+
+def after_cursor() -> JSONResponseCursorPaginator:
+    """HubSpot's list paging: `paging.next.after` into the `after` parameter."""
+    return JSONResponseCursorPaginator(cursor_path="paging.next.after", cursor_param="after")
