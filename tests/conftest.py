@@ -73,13 +73,22 @@ def query(warehouse_url: str):
 
 
 @pytest.fixture(scope="session")
-def pipeline_runs(warehouse_url: str):
-    """Build the demo sources and run the pipeline job twice, as `make pipeline` does."""
-    from ingestion.demo.__main__ import main as demo_main
+def tiny_company(warehouse_url: str, tmp_path_factory: pytest.TempPathFactory):
+    """The tiny company's sources (tests/fixtures/README.md), with dlt's config pointing at them."""
+    from fixtures.tiny_company import tiny_company_sources
+
+    workdir = tmp_path_factory.mktemp("tiny_company")
+    with tiny_company_sources(os.environ["DEMO_ORDERS_URL"], workdir) as environment:
+        os.environ.update(environment)
+        yield environment
+
+
+@pytest.fixture(scope="session")
+def pipeline_runs(warehouse_url: str, tiny_company: dict[str, str]):
+    """Run the pipeline job twice on the tiny company, as `make pipeline` does."""
     from orchestration.definitions import defs
     from orchestration.defs.jobs import PIPELINE_JOB_NAME
 
-    assert demo_main(["build"]) == 0
     job = defs.resolve_job_def(PIPELINE_JOB_NAME)
     with DagsterInstance.ephemeral() as instance:
         first = job.execute_in_process(instance=instance, raise_on_error=False)

@@ -13,11 +13,20 @@ def test_the_pipeline_succeeds(pipeline_runs) -> None:
 
 def test_orders_mart_holds_hand_computed_amounts(pipeline_runs, query) -> None:
     rows = query("select order_id, gross_amount, net_amount from marts.fct_orders order by 1")
-    # O001: 2 x 12000.00 + 1 x 3000.00; O002: 1 x 11500.50; O003 cancelled: 3 x 3000.00 nets to 0
+    # the tiny company's order lines (tests/fixtures/README.md), quantity x unit price:
     assert rows == [
-        ("O001", Decimal("27000.00"), Decimal("27000.00")),
-        ("O002", Decimal("11500.50"), Decimal("11500.50")),
-        ("O003", Decimal("9000.00"), Decimal("0.00")),
+        ("O001", Decimal("27000.00"), Decimal("27000.00")),  # 2 x 12000.00 + 1 x 3000.00
+        ("O002", Decimal("3600.00"), Decimal("3600.00")),  # 3 x 1200.00
+        ("O003", Decimal("3000.00"), Decimal("0.00")),  # 1 x 3000.00, cancelled: nets to 0
+        ("O004", Decimal("2000.00"), Decimal("2000.00")),  # USD: 1 x 1600.00 + 2 x 200.00
+        ("O005", Decimal("6000.00"), Decimal("6000.00")),  # 5 x 1200.00
+        ("O006", Decimal("8000.00"), Decimal("8000.00")),  # 1 x 8000.00
+        ("O007", Decimal("30000.00"), Decimal("30000.00")),  # 2 x 12000.00 + 2 x 3000.00
+        ("O008", Decimal("3000.00"), Decimal("3000.00")),  # 1 x 3000.00
+        ("O009", Decimal("11500.00"), Decimal("11500.00")),  # 10 x 1150.00
+        ("O010", Decimal("5800.00"), Decimal("5800.00")),  # 2 x 2900.00
+        ("O011", Decimal("4800.00"), Decimal("4800.00")),  # 4 x 1200.00
+        ("O012", Decimal("420.00"), Decimal("420.00")),  # USD: 1 x 420.00
     ]
 
 
@@ -29,4 +38,4 @@ def test_a_second_run_leaves_marts_identical(pipeline_runs, marts_snapshot) -> N
 
 def test_a_second_run_loads_no_new_rows(pipeline_runs, query) -> None:
     rows = query("select count(*), count(distinct order_line_id) from raw_orders.order_lines")
-    assert rows == [(4, 4)]
+    assert rows == [(15, 15)]  # L001..L015, each once
