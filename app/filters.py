@@ -47,18 +47,18 @@ class Filters:
 
 def language_switch() -> None:
     """The zh/en switch; the first run takes the URL's `lang`, else the browser's language."""
-    if "lang" not in st.session_state:
-        wanted = st.query_params.get("lang")
+    if st.session_state.get("lang") not in LANGUAGES:  # first run, or a click cleared the choice
+        wanted = st.session_state.get("saved_lang") or st.query_params.get("lang")
         if wanted not in LANGUAGES:
             locale = st.context.locale or ""
             wanted = "en" if locale.lower().startswith("en") else DEFAULT_LANGUAGE
         st.session_state["lang"] = wanted
+    st.session_state["saved_lang"] = st.session_state["lang"]
     st.sidebar.segmented_control(
         "🌐", list(LANGUAGES), format_func=LANGUAGES.get, key="lang", label_visibility="collapsed"
     )
-    if st.session_state.get("lang") not in LANGUAGES:  # a click on the selected option clears it
-        st.session_state["lang"] = st.session_state.get("saved_lang", DEFAULT_LANGUAGE)
-    st.session_state["saved_lang"] = st.session_state["lang"]
+    if st.session_state.get("lang") in LANGUAGES:
+        st.session_state["saved_lang"] = st.session_state["lang"]
 
 
 def _choose(
@@ -143,7 +143,7 @@ def sidebar(reader: Reader, today: date) -> Filters:
         {
             key: value
             for key, value in {
-                "lang": st.session_state["lang"],
+                "lang": st.session_state["saved_lang"],
                 "grain": grain,
                 "period": period_key,
                 "team": team,

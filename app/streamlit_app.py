@@ -6,12 +6,14 @@ sidebar's filters, then the pages this viewer may open.
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.auth import current_viewer, sign_out
 from app.context import PageContext, set_context
 from app.data.connection import MartMissing, Reader, data_version, lookup_db_role
+from app.data.health import staleness
 from app.filters import language_switch, sidebar
 from app.i18n import t
 
@@ -58,6 +60,11 @@ if viewer.is_finance:
         )
     )
 try:
+    stale = staleness(reader)
+    if stale["is_stale"]:
+        last_good = stale["last_good_at"]
+        when = f"{last_good:%Y-%m-%d %H:%M} UTC" if pd.notna(last_good) else t("health.never")
+        st.warning(t("app.stale", last_good=when), icon="⏳")
     set_context(PageContext(viewer=viewer, reader=reader, filters=sidebar(reader, date.today())))
     st.navigation(pages).run()
 except MartMissing as missing:

@@ -74,3 +74,28 @@ def quality_results(reader: Reader) -> pd.DataFrame:
         order by suite_name, table_schema, table_name, validated_at desc
         """
     )
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def staleness(reader: Reader) -> pd.Series:
+    """Whether the marts may be stale: the latest dbt build failed somewhere, or the latest
+    validation of some Great Expectations suite failed (a blocking check then keeps the previous
+    good marts in place); and when the last build without failures finished."""
+    return reader.read(
+        """
+        with latest_build as (
+            select nodes_failed from app_meta.refreshes order by finished_at desc limit 1
+        ),
+        latest_validations as (
+            select distinct on (suite_name, table_schema, table_name) is_success
+            from app_meta.quality_results
+            order by suite_name, table_schema, table_name, validated_at desc
+        )
+        select
+            coalesce((select nodes_failed > 0 from latest_build), false)
+            or coalesce((select bool_or(not is_success) from latest_validations), false)
+                as is_stale,
+            (select max(finished_at) from app_meta.refreshes where nodes_failed = 0)
+                as last_good_at
+        """
+    ).iloc[0]

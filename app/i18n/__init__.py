@@ -42,8 +42,10 @@ def catalogue(language: str) -> dict[str, str]:
 
 def language() -> str:
     """The language the viewer chose (kept in session state by the sidebar's switch)."""
-    chosen = st.session_state.get("lang", DEFAULT_LANGUAGE)
-    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+    for chosen in (st.session_state.get("lang"), st.session_state.get("saved_lang")):
+        if chosen in LANGUAGES:
+            return chosen
+    return DEFAULT_LANGUAGE
 
 
 def t(key: str, **values: object) -> str:

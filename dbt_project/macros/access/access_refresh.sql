@@ -131,7 +131,8 @@ begin
         );
     grant select on app_meta.source_loads to spw_finance;
 
-    -- The Great Expectations validations the orchestration keeps (orchestration/defs/quality).
+    -- The Great Expectations validations the orchestration keeps (orchestration/defs/quality):
+    -- summaries only, which every viewer may read to know whether the data is stale.
     drop view if exists app_meta.quality_results;
     if to_regclass('quality.validation_results') is not null then
         create view app_meta.quality_results as
@@ -148,7 +149,7 @@ begin
             null::timestamptz as validated_at
         where false;
     end if;
-    grant select on app_meta.quality_results to spw_finance;
+    grant select on app_meta.quality_results to spw_app_reader;
 end
 $access_loads$;
 {% endmacro %}
