@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app.context import context
-from app.data.commissions import lines, payouts
+from app.data.commissions import lines, payouts, points
 from app.i18n import fmt_money, fmt_number, t
 from app.ui import empty_notice, help_text
 
@@ -157,3 +157,22 @@ for payout in statement.itertuples():
                 total=fmt_money(payout.lines_amount, payout.payout_currency),
             )
         )
+
+st.subheader(t("commissions.points"), help=help_text(ctx, "fct_incentive_points.points"))
+earned = points(ctx.reader, f.selection())
+if earned.empty:
+    empty_notice()
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("commissions.col.period"): [f"{d:%Y-%m}" for d in earned["period_start"]],
+                t("commissions.col.rep"): earned["full_name"].fillna(earned["rep_id"]),
+                t("commissions.col.reason"): earned["reason"],
+                t("commissions.col.metric_value"): [fmt_number(v) for v in earned["metric_value"]],
+                t("commissions.col.threshold"): [fmt_number(v) for v in earned["threshold"]],
+                t("commissions.col.points"): [fmt_number(v) for v in earned["points"]],
+            }
+        ),
+        hide_index=True,
+    )

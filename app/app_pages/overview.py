@@ -38,7 +38,7 @@ for card, metric in zip(cards, TARGET_METRICS, strict=True):
         if attained is not None:
             elapsed = rows["elapsed_pct"].max()
             st.progress(
-                min(float(attained), 1.0),
+                max(0.0, min(float(attained), 1.0)),
                 text=t(
                     "overview.progress",
                     attained=fmt_pct(attained),

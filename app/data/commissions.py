@@ -81,3 +81,27 @@ def lines(reader: Reader, selection: Selection) -> pd.DataFrame:
         """,
         **selection.params(),
     )
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def points(reader: Reader, selection: Selection) -> pd.DataFrame:
+    """Process and growth incentive points per rep, period and reason."""
+    return reader.read(
+        """
+        with reps as (
+            select distinct on (rep_id) rep_id, full_name, team_id
+            from marts.dim_reps
+            order by rep_id, valid_from desc
+        )
+        select
+            points.rep_id, reps.full_name, points.period_start, points.reason,
+            points.metric_value, points.threshold, points.points, points.is_closed
+        from marts.fct_incentive_points as points
+        left join reps on points.rep_id = reps.rep_id
+        where points.period_start >= :start and points.period_start < :end
+            and (cast(:rep_id as text) is null or points.rep_id = :rep_id)
+            and (cast(:team_id as text) is null or reps.team_id = :team_id)
+        order by points.period_start, reps.full_name, points.reason
+        """,
+        **selection.params(),
+    )
