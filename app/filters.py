@@ -7,7 +7,6 @@ are read on the first run of a session.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -61,20 +60,29 @@ def language_switch() -> None:
         st.session_state["saved_lang"] = st.session_state["lang"]
 
 
-def _choose(
-    name: str, label: str, options: list[str], format_func: Callable[[str], str], help_key: str
-) -> str:
+def _choose(name: str, label: str, labels: dict[str, str], help_key: str) -> str:
+    """One of `labels`' keys, remembered outside the widget (`saved_<name>`) so it survives page
+    switches. The widget is set from the remembered choice on every run, which also redraws it
+    in the current language; the labels are a dict fixed for the run, not a function of the
+    session's language, so the widget reads the same however it is inspected."""
+    options = list(labels)
     saved = f"saved_{name}"
     widget = f"filter_{name}"
-    value = st.session_state.get(saved)
-    if value is None:
-        value = st.query_params.get(name, options[0])
+    value = st.session_state.get(saved) or st.query_params.get(name)
     if value not in options:
         value = options[0]
-    if st.session_state.get(widget) not in options:
-        st.session_state[widget] = value
+    st.session_state[widget] = value
+
+    def remember() -> None:
+        st.session_state[saved] = st.session_state[widget]
+
     chosen = st.sidebar.selectbox(
-        label, options, key=widget, format_func=format_func, help=t(help_key)
+        label,
+        options,
+        key=widget,
+        format_func=labels.__getitem__,
+        help=t(help_key),
+        on_change=remember,
     )
     st.session_state[saved] = chosen
     return chosen
@@ -82,38 +90,23 @@ def _choose(
 
 def _align_period(grain: str) -> None:
     """Keep the chosen period when the grain changes: 2026-05 becomes 2026 Q2, then 2026."""
-    chosen = (
-        st.session_state.get("filter_period")
-        or st.session_state.get("saved_period")
-        or st.query_params.get("period")
-    )
+    chosen = st.session_state.get("saved_period") or st.query_params.get("period")
     try:
         start = date.fromisoformat(f"{chosen}-01")
     except (TypeError, ValueError):
         return
-    aligned = f"{period_start(start, grain):%Y-%m}"
-    st.session_state["saved_period"] = aligned
-    if "filter_period" in st.session_state:
-        st.session_state["filter_period"] = aligned
+    st.session_state["saved_period"] = f"{period_start(start, grain):%Y-%m}"
 
 
 def _choose_one(name: str, names: dict[str, str]) -> str:
     """One of `names` (id -> label) or all (`ALL`)."""
-    return _choose(
-        name,
-        t(f"filters.{name}"),
-        [ALL, *names],
-        lambda key: names.get(key, t("filters.all")),
-        f"help.{name}",
-    )
+    return _choose(name, t(f"filters.{name}"), {ALL: t("filters.all"), **names}, f"help.{name}")
 
 
 def sidebar(reader: Reader, today: date) -> Filters:
     """Render the filters and return the viewer's choice."""
     st.sidebar.header(t("filters.title"))
-    grain = _choose(
-        "grain", t("filters.grain"), list(GRAINS), lambda g: t(f"grain.{g}"), "help.grain"
-    )
+    grain = _choose("grain", t("filters.grain"), {g: t(f"grain.{g}") for g in GRAINS}, "help.grain")
     months = dimensions.months(reader) or [period_start(today, "month")]
     starts = sorted({period_start(month, grain) for month in months}, reverse=True)
     by_key = {f"{start:%Y-%m}": start for start in starts}
@@ -121,10 +114,10 @@ def sidebar(reader: Reader, today: date) -> Filters:
     period_key = _choose(
         "period",
         t("filters.period"),
-        list(by_key),
-        lambda key: (
-            Period(grain, by_key[key]).label() if grain != "month" else fmt_month(by_key[key])
-        ),
+        {
+            key: fmt_month(start) if grain == "month" else Period(grain, start).label()
+            for key, start in by_key.items()
+        },
         "help.period",
     )
     teams = dimensions.teams(reader)

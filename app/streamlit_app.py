@@ -64,7 +64,7 @@ try:
     if stale["is_stale"]:
         last_good = stale["last_good_at"]
         when = f"{last_good:%Y-%m-%d %H:%M} UTC" if pd.notna(last_good) else t("health.never")
-        st.warning(t("app.stale", last_good=when), icon="⏳")
+        st.warning(t("app.stale", last_good=when), icon=":material/schedule:")
     set_context(PageContext(viewer=viewer, reader=reader, filters=sidebar(reader, date.today())))
     st.navigation(pages).run()
 except MartMissing as missing:

@@ -47,6 +47,8 @@ def _commands() -> dict[str, list[str]]:
             "true",
             "--browser.gatherUsageStats",
             "false",
+            "--client.toolbarMode",
+            "viewer",
         ],
     }
 

@@ -23,7 +23,9 @@ detail = lines(ctx.reader, f.selection())
 
 mismatched = paid[paid["net_payout_amount"] != paid["lines_amount"]]
 if mismatched.empty:
-    st.success(t("commissions.reconciled", payouts=fmt_number(len(paid))), icon="✅")
+    st.success(
+        t("commissions.reconciled", payouts=fmt_number(len(paid))), icon=":material/check_circle:"
+    )
 else:
     st.error(
         t(
@@ -31,7 +33,7 @@ else:
             count=fmt_number(len(mismatched)),
             reps=", ".join(sorted(set(mismatched["full_name"].fillna(mismatched["rep_id"])))),
         ),
-        icon="🚫",
+        icon=":material/error:",
     )
 
 st.subheader(t("commissions.payouts"))

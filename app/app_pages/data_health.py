@@ -24,14 +24,17 @@ if runs.empty:
 latest = runs.iloc[0]
 good = runs[runs["nodes_failed"] == 0]
 if latest["nodes_failed"] == 0:
-    st.success(t("health.build_ok", at=f"{latest['finished_at']:%Y-%m-%d %H:%M} UTC"), icon="✅")
+    st.success(
+        t("health.build_ok", at=f"{latest['finished_at']:%Y-%m-%d %H:%M} UTC"),
+        icon=":material/check_circle:",
+    )
 else:
     last_good = (
         f"{good.iloc[0]['finished_at']:%Y-%m-%d %H:%M} UTC" if not good.empty else t("health.never")
     )
     st.error(
         t("health.build_failed", failed=fmt_number(latest["nodes_failed"]), last_good=last_good),
-        icon="🚫",
+        icon=":material/error:",
     )
 
 st.subheader(t("health.sources"))

@@ -99,5 +99,5 @@ for row in behind.itertuples():
             projected=format_metric(row.metric, row.projected_amount),
             target=format_metric(row.metric, row.target_amount),
         ),
-        icon="⚠️",
+        icon=":material/warning:",
     )

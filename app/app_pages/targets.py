@@ -19,7 +19,7 @@ metric = (
         t("targets.metric"),
         list(TARGET_METRICS),
         default="revenue",
-        format_func=lambda m: t(f"metric.{m}"),
+        format_func={m: t(f"metric.{m}") for m in TARGET_METRICS}.__getitem__,
         key="targets_metric",
     )
     or "revenue"
