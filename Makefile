@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install warehouse demo demo-advance pipeline run serve test lint stop dbt-docs
+.PHONY: help install warehouse demo demo-advance dagster-home pipeline run serve test lint stop dbt-docs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -27,9 +27,8 @@ $(VENV)/.installed: pyproject.toml uv.lock
 
 install: $(VENV)/.installed ## create .venv and install the locked dependencies
 
-$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
-	@mkdir -p $(DAGSTER_HOME)
-	@cp dagster.yaml $@
+dagster-home: install ## write the Dagster instance settings into DAGSTER_HOME (see dagster.yaml)
+	@$(PY) -m orchestration.instance
 
 warehouse: install ## start (or reuse) the embedded PostgreSQL unless WAREHOUSE_URL is set
 	@$(PY) -m orchestration.warehouse start
@@ -41,7 +40,7 @@ DAYS ?= 1
 demo-advance: warehouse ## move the demo sources DAYS days forward (new leads, stage moves, orders)
 	@$(PY) -m ingestion.demo advance --days $(DAYS)
 
-pipeline: demo $(DAGSTER_HOME)/dagster.yaml ## run the warehouse pipeline job once (no UIs)
+pipeline: demo dagster-home ## run the warehouse pipeline job once (no UIs)
 	@$(PY) -m orchestration.run_pipeline
 
 run: pipeline ## set up, run the pipeline on the demo, serve Dagster (:3000) and the app (:8501)

@@ -11,6 +11,7 @@ import time
 
 from dagster import DagsterInstance, DagsterRunStatus
 
+from orchestration.instance import export_storage_url
 from orchestration.warehouse import WarehouseError, export_environment
 
 
@@ -21,6 +22,7 @@ def main() -> int:
     except WarehouseError as exc:
         print(f"pipeline: {exc}", file=sys.stderr)
         return 1
+    export_storage_url()
     from orchestration.definitions import defs
     from orchestration.defs.jobs import PIPELINE_JOB_NAME
 

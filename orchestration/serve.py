@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from app.demo_logins import create_demo_logins
+from orchestration.instance import export_storage_url
 from orchestration.warehouse import PROJECT_ROOT, export_environment
 
 RUN_DIR = PROJECT_ROOT / ".state" / "run"
@@ -80,6 +81,7 @@ def _wait_for_http(url: str, timeout_s: float) -> bool:
 
 def serve() -> int:
     url = export_environment()
+    export_storage_url()
     logins = create_demo_logins(url)
     stop_all(names=_commands())  # the demo CRM started by `make demo` keeps serving
     RUN_DIR.mkdir(parents=True, exist_ok=True)
