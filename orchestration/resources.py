@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +43,19 @@ def ensure_dbt_manifest() -> Path:
             check=True,
         )
     return manifest
+
+
+@functools.cache
+def dbt_models() -> tuple[tuple[str, str], ...]:
+    """`(schema, name)` of every dbt model, from the manifest (parsed first if stale)."""
+    manifest = json.loads(ensure_dbt_manifest().read_text())
+    return tuple(
+        sorted(
+            (node["schema"], node["name"])
+            for node in manifest["nodes"].values()
+            if node["resource_type"] == "model"
+        )
+    )
 
 
 def build_resources() -> dict[str, object]:

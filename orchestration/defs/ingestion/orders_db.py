@@ -10,6 +10,7 @@ from ingestion.demo.settings import demo_orders_url
 from ingestion.pipelines import raw_pipeline
 from ingestion.sources.orders_db import orders_db
 from orchestration.defs.ingestion.translator import DEFINITION_TIME_URL, RawTableTranslator
+from orchestration.retries import retry_with_backoff
 
 
 def orders_db_credentials() -> str:
@@ -25,6 +26,7 @@ def orders_db_credentials() -> str:
     dagster_dlt_translator=RawTableTranslator(),
     pool="raw_orders",
 )
+@retry_with_backoff
 def raw_orders_assets(context: AssetExecutionContext, dlt: DagsterDltResource) -> Iterator:
     """Incremental load of the orders database's tables."""
     yield from dlt.run(

@@ -2,7 +2,9 @@
 
 dbt's own blocking does not protect a table: `dbt build` replaces a model's table first and runs
 its tests afterwards, so a failing test skips the models downstream but leaves the bad table in
-place for everyone reading it (verified in `tests/orchestration/test_blocking_checks.py`).
+place for everyone reading it (verified in `tests/orchestration/test_blocking_checks.py`). Only
+constraints of an enforced contract (not null, primary key) stop a bad build before the swap,
+because Postgres refuses the new table; value rules, reconciliations and GX suites cannot.
 
 So guarded models are built by dbt into the audit schema `marts_audit` (set by folder in
 `dbt_project.yml`); their blocking checks (dbt tests and Great Expectations suites) run there; and
@@ -13,7 +15,6 @@ everything after it, and `marts` keeps the previous good tables for the app and 
 A model is guarded when dbt puts it in `marts_audit`; the published table keeps its name.
 """
 
-import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -29,7 +30,7 @@ from dagster import (
 )
 from psycopg2 import sql
 
-from orchestration.resources import ensure_dbt_manifest
+from orchestration.resources import dbt_models
 from orchestration.warehouse import warehouse_url
 
 AUDIT_SCHEMA = "marts_audit"
@@ -38,12 +39,7 @@ PUBLISHED_SCHEMA = "marts"
 
 def guarded_models() -> list[str]:
     """The dbt models built into the audit schema, by name, from the dbt manifest."""
-    manifest = json.loads(ensure_dbt_manifest().read_text())
-    return sorted(
-        node["name"]
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["schema"] == AUDIT_SCHEMA
-    )
+    return [name for schema, name in dbt_models() if schema == AUDIT_SCHEMA]
 
 
 def _columns(cur: Any, schema: str, table: str) -> list[tuple[str, str]]:
