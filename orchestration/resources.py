@@ -46,16 +46,20 @@ def ensure_dbt_manifest() -> Path:
 
 
 @functools.cache
-def dbt_models() -> tuple[tuple[str, str], ...]:
-    """`(schema, name)` of every dbt model, from the manifest (parsed first if stale)."""
+def _dbt_manifest_nodes() -> tuple[tuple[str, str, str], ...]:
     manifest = json.loads(ensure_dbt_manifest().read_text())
-    return tuple(
-        sorted(
-            (node["schema"], node["name"])
-            for node in manifest["nodes"].values()
-            if node["resource_type"] == "model"
-        )
-    )
+    nodes = [*manifest["nodes"].values(), *manifest["sources"].values()]
+    return tuple(sorted((node["resource_type"], node["schema"], node["name"]) for node in nodes))
+
+
+def dbt_models() -> list[tuple[str, str]]:
+    """`(schema, name)` of every dbt model, from the manifest (parsed first if stale)."""
+    return [(schema, name) for kind, schema, name in _dbt_manifest_nodes() if kind == "model"]
+
+
+def dbt_sources() -> list[tuple[str, str]]:
+    """`(schema, table)` of every dbt source table."""
+    return [(schema, name) for kind, schema, name in _dbt_manifest_nodes() if kind == "source"]
 
 
 def build_resources() -> dict[str, object]:

@@ -10,6 +10,7 @@ from dlt.sources import DltSource
 
 from ingestion.pipelines import raw_pipeline
 from orchestration.defs.ingestion.translator import DEFINITION_TIME_URL, RawTableTranslator
+from orchestration.retries import retry_with_backoff
 
 
 def configured_folder(source_name: str, demo_folder: Callable[[], Path]) -> str:
@@ -33,6 +34,7 @@ def folder_source_assets(
         dagster_dlt_translator=RawTableTranslator(),
         pool=f"raw_{dataset}",
     )
+    @retry_with_backoff
     def assets(context: AssetExecutionContext, dlt: DagsterDltResource) -> Iterator:
         yield from dlt.run(
             context=context,

@@ -10,6 +10,7 @@ from ingestion.demo.settings import demo_crm_endpoint
 from ingestion.pipelines import raw_pipeline
 from ingestion.sources.hubspot import hubspot
 from orchestration.defs.ingestion.translator import DEFINITION_TIME_URL, RawTableTranslator
+from orchestration.retries import retry_with_backoff
 
 
 class CrmNotConfigured(RuntimeError):
@@ -38,6 +39,7 @@ def hubspot_connection() -> tuple[str, str]:
     dagster_dlt_translator=RawTableTranslator(),
     pool="raw_crm",
 )
+@retry_with_backoff
 def raw_crm_assets(context: AssetExecutionContext, dlt: DagsterDltResource) -> Iterator:
     """Incremental load of the CRM's owners, pipelines, objects and deal stage history."""
     base_url, token = hubspot_connection()

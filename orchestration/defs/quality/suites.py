@@ -67,6 +67,59 @@ def _marts_fct_orders(inputs: SuiteInputs) -> Sequence[Expectation]:
     ]
 
 
+def _crm_raw_deals(inputs: SuiteInputs) -> Sequence[Expectation]:
+    import great_expectations as gx
+
+    return [
+        gx.expectations.ExpectColumnValuesToNotBeNull(column="id"),
+        gx.expectations.ExpectColumnValuesToBeUnique(column="id"),
+        gx.expectations.UnexpectedRowsExpectation(
+            description="deal amounts are not negative (HubSpot sends them as text)",
+            unexpected_rows_query="select * from {batch} where amount::text ~ '^\\s*-'",
+        ),
+        gx.expectations.UnexpectedRowsExpectation(
+            description="every deal's stage exists in the deal's own pipeline",
+            unexpected_rows_query="""
+                select deals.*
+                from {batch} as deals
+                where not exists (
+                    select 1
+                    from raw_crm.pipelines__stages as stages
+                    inner join raw_crm.pipelines as pipelines
+                        on stages._dlt_parent_id = pipelines._dlt_id
+                    where pipelines.id::text = deals.pipeline::text
+                        and stages.id::text = deals.dealstage::text
+                )
+            """,
+        ),
+    ]
+
+
+def _marts_fct_target_attainment(inputs: SuiteInputs) -> Sequence[Expectation]:
+    import great_expectations as gx
+
+    low, high = ATTAINMENT_BOUNDS
+    return [
+        gx.expectations.ExpectColumnValuesToBeBetween(
+            column="attainment_pct", min_value=low, max_value=high
+        ),
+        gx.expectations.ExpectColumnValuesToBeBetween(column="target_amount", min_value=0),
+        row_count_near_previous(inputs),
+    ]
+
+
+RAW_CRM_DEALS = TableSuite(
+    schema="raw_crm",
+    table="deals",
+    expectations=_crm_raw_deals,
+    description="Deals have unique ids, non-negative amounts, stages that exist in their pipeline.",
+)
+FCT_TARGET_ATTAINMENT = TableSuite(
+    schema="marts",
+    table="fct_target_attainment",
+    expectations=_marts_fct_target_attainment,
+    description="Attainment within sane bounds (-100% to 2000%), targets not negative, row count.",
+)
 RAW_ORDER_LINES = TableSuite(
     schema="raw_orders",
     table="order_lines",
@@ -88,6 +141,14 @@ def _audited_commission_lines(inputs: SuiteInputs) -> Sequence[Expectation]:
         gx.expectations.ExpectColumnValuesToNotBeNull(column="rep_id"),
         gx.expectations.ExpectColumnValuesToNotBeNull(column="period_start"),
         gx.expectations.ExpectColumnValuesToNotBeNull(column="amount"),
+        # Every rate is a ratio: a commission rate, a multiplier's excess, a credit share, or +-1.
+        gx.expectations.ExpectColumnValuesToBeBetween(column="rate", min_value=-1, max_value=1),
+        gx.expectations.UnexpectedRowsExpectation(
+            description="each line's amount is its basis x rate, rounded half away from zero",
+            unexpected_rows_query=(
+                "select * from {batch} where amount <> round(basis_amount * rate, 2)"
+            ),
+        ),
         row_count_near_previous(inputs),
     ]
 
@@ -124,7 +185,7 @@ def _audited_default(inputs: SuiteInputs) -> Sequence[Expectation]:
 _AUDITED_SUITES = {
     "fct_commission_lines": (
         _audited_commission_lines,
-        "Commission lines name their rep, period and amount; the row count is near the last run.",
+        "Lines name rep, period and amount; rates are ratios; amount = basis x rate; row count.",
     ),
     "fct_payouts": (
         _audited_payouts,
