@@ -141,3 +141,15 @@ def test_a_failed_blocking_check_keeps_the_previous_good_table(payouts_job, quer
         ("R2", Decimal("250.00")),
     ]
     assert query("select count(*) from wap_test.report_runs") == [(1,)]
+
+
+def test_the_quality_gate_refuses_an_audited_table_that_fails(query) -> None:
+    from orchestration.defs.quality.guard import QualityGateError, require_audited_suites_pass
+
+    query("create schema if not exists marts_audit; create table marts_audit.gate_test (n int)")
+    # An unknown guarded model gets the default suite: at least one row when there is no history.
+    with pytest.raises(QualityGateError, match=r"marts_audit.gate_test: .*row_count.*observed 0"):
+        require_audited_suites_pass(["gate_test"])
+    query("insert into marts_audit.gate_test values (1)")
+    (passed,) = require_audited_suites_pass(["gate_test"])
+    assert passed.success and passed.row_count == 1
