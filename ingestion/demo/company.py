@@ -122,7 +122,7 @@ def simulate(seed: int, anchor: date, scale: float = 1.0) -> Company:
     _products(company)
     _deals(company, rng, int(DEALS_PER_SCALE * scale))
     _orders(company, rng)
-    _activities(company, rng)
+    _activities(company, rng, min(scale, 1.0))
     _finance(company, rng, anchor)
     return company
 
@@ -410,8 +410,9 @@ def _orders(company: Company, rng: np.random.Generator) -> None:
     company.tables.update(orders=orders, order_lines=lines, refunds=refunds)
 
 
-def _activities(company: Company, rng: np.random.Generator) -> None:
-    """Visits, calls, meetings, notes, tasks and trainings per rep and week."""
+def _activities(company: Company, rng: np.random.Generator, density: float) -> None:
+    """Visits, calls, meetings, notes, tasks and trainings per rep and week (fewer in a demo
+    scaled below 1, so small test companies stay small)."""
     reps = company["reps"]
     deals = company["deals"]
     total_days = int(company["total_days"].at[0, "days"])
@@ -419,7 +420,7 @@ def _activities(company: Company, rng: np.random.Generator) -> None:
     per_week = {"visit": 1.5, "call": 2.0, "meeting": 0.4, "note": 0.6, "task": 0.5}
     frames = []
     for kind, rate in [*per_week.items(), ("training", 0.4)]:
-        counts = rng.poisson(rate, (len(reps), len(weeks)))
+        counts = rng.poisson(rate * density, (len(reps), len(weeks)))
         rep_idx, week_idx = np.nonzero(counts)
         rep_idx = np.repeat(rep_idx, counts[rep_idx, week_idx])
         week_idx = np.repeat(week_idx, counts[counts > 0])

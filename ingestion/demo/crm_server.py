@@ -148,6 +148,11 @@ class CrmState:
         self._data: CrmData | None = None
         self._indexes: dict[str, _Index] = {}
 
+    def refresh(self) -> None:
+        """Re-index on the next request: the records were changed in place (tests do)."""
+        with self._lock:
+            self._data = None
+
     def current(self) -> tuple[CrmData, dict[str, _Index]]:
         with self._lock:
             data = self._load()
@@ -185,7 +190,7 @@ class _Handler(BaseHTTPRequestHandler):
                 },
             )
             return
-        number = self.server.count_request(method, url.path)
+        number = self.server.count_request(method, url.path, body)
         fault = self.server.faults.at_request.get(number)
         if fault == "429":
             self._send(
@@ -412,7 +417,7 @@ class CrmServer(ThreadingHTTPServer):
         self.state = state
         self.api = CrmApi(state)
         self.faults = faults or FaultPlan()
-        self.requests: list[tuple[str, str]] = []
+        self.requests: list[tuple[str, str, dict]] = []  # method, path, JSON body
         self._count_lock = threading.Lock()
 
     @property
@@ -420,9 +425,9 @@ class CrmServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
-    def count_request(self, method: str, path: str) -> int:
+    def count_request(self, method: str, path: str, body: dict) -> int:
         with self._count_lock:
-            self.requests.append((method, path))
+            self.requests.append((method, path, body))
             return len(self.requests)
 
     def start_in_thread(self) -> threading.Thread:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import dlt
@@ -24,3 +26,43 @@ def materialize_once() -> Iterator[Any]:
     if not state.get("materialized"):
         state["materialized"] = True
         yield dlt.mark.materialize_table_schema()
+
+
+# ISO 4217 codes accepted where a source names a currency; anything else is rejected.
+KNOWN_CURRENCIES = frozenset(
+    "AED AUD BRL CAD CHF CNY CZK DKK EUR GBP HKD HUF IDR ILS INR JPY KRW MOP MXN MYR NOK NZD PHP "  # noqa: SIM905
+    "PLN RUB SAR SEK SGD THB TRY TWD USD VND ZAR".split()
+)
+
+
+def rejection(location: dict[str, Any], field: str, reason: str, raw: dict[str, Any]) -> dict:
+    """A `<table>_rejected` row: where the bad value was (`source_table` or `source_file`, and
+    `source_row`), the field, why, and the raw record as JSON."""
+    return {
+        **location,
+        "field": field,
+        "reason": reason,
+        "raw_record": json.dumps(raw, ensure_ascii=False, default=str),
+        "rejected_at": datetime.now(UTC),
+    }
+
+
+REJECTED_COLUMNS = {
+    "source_table": "text",
+    "source_row": "text",
+    "field": "text",
+    "reason": "text",
+    "raw_record": "text",
+    "rejected_at": "timestamp",
+}
+
+
+def to_rejected_table(rows: list[dict[str, Any]], table: str, key: str) -> Any:
+    """Send rejection rows to `<table>_rejected` (appended: a key may be the missing value)."""
+    hints = dlt.mark.make_hints(
+        table_name=f"{table}_rejected",
+        write_disposition="append",
+        primary_key=(),
+        columns=typed_columns({key: "text", **REJECTED_COLUMNS}),
+    )
+    return dlt.mark.with_hints(rows, hints, create_table_variant=True)

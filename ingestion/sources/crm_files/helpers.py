@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,10 +12,10 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from ingestion.sources.crm_files.settings import (
     ACTIVITY_TYPES,
     CLOSED_STAGES,
-    DEFAULT_CURRENCIES,
     FIELDS,
     MAPPING_FILE,
 )
+from ingestion.sources.schema import KNOWN_CURRENCIES, rejection
 from ingestion.sources.tabular_files import (
     FIRST_ROW,
     CellError,
@@ -59,7 +57,7 @@ class FileMapping(BaseModel):
 class Mapping(BaseModel):
     timezone: str = "UTC"
     pipeline_id: str = "default"
-    currencies: list[str] = Field(default_factory=lambda: list(DEFAULT_CURRENCIES))
+    currencies: list[str] = Field(default_factory=lambda: sorted(KNOWN_CURRENCIES))
     people: dict[str, Person]
     stages: dict[str, str]
     activity_types: dict[str, str] = Field(default_factory=dict)
@@ -216,17 +214,6 @@ def _company(row: _Row, out: Converted, path: Path) -> dict[str, Any]:
 CONVERTERS = {"deals": _deal, "activities": _activity, "companies": _company}
 
 
-def rejection(error: CellError, raw: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "source_file": error.file,
-        "source_row": error.row,
-        "field": error.field,
-        "reason": error.reason,
-        "raw_record": json.dumps(raw, ensure_ascii=False),
-        "rejected_at": datetime.now(UTC),
-    }
-
-
 def convert_folder(folder: Path) -> Converted:
     """Every mapped file of the folder, as records and rejected rows per table."""
     mapping = load_mapping(folder)
@@ -254,7 +241,10 @@ def convert_folder(folder: Path) -> Converted:
             try:
                 record = CONVERTERS[table](row, out, path)
             except CellError as error:
-                out.add(f"{table}_rejected", path, rejection(error, raw))
+                location = {"source_file": error.file, "source_row": error.row}
+                out.add(
+                    f"{table}_rejected", path, rejection(location, error.field, error.reason, raw)
+                )
                 continue
             out.add(table, path, {**record, "source_file": spec.path, "source_row": number})
     return out

@@ -24,7 +24,6 @@ FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 ACTIVITY_TYPES = ("call", "meeting", "visit", "training", "note", "task", "email")
 CLOSED_STAGES = ("closedwon", "closedlost")
-DEFAULT_CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP", "SGD", "TWD", "KRW", "AUD")
 
 # every column of the loaded tables, declared so they exist even when a file leaves them empty
 _SOURCE = {"source_file": "text", "source_row": "bigint"}

@@ -20,6 +20,7 @@ Configuration: `sources.hubspot.base_url` (default HubSpot's), `sources.hubspot.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 import dlt
@@ -40,6 +41,7 @@ from ingestion.sources.hubspot.helpers import (
     property_names,
     retrying_session,
     search_body,
+    split_rejected,
 )
 from ingestion.sources.hubspot.settings import (
     ASSOCIATIONS,
@@ -130,10 +132,9 @@ def _object_resource(client: RESTClient, object_type: str) -> DltResource:
             paginator=SearchPaginator(cursor),
             data_selector="results",
         )
-        for page in pages:
-            yield _with_associations(client, object_type, [flatten(r, cursor) for r in page])
-        for page in list_archived(client, object_type, properties):
-            yield _with_associations(client, object_type, [flatten(r, cursor) for r in page])
+        for page in chain(pages, list_archived(client, object_type, properties)):
+            rows = _with_associations(client, object_type, [flatten(r, cursor) for r in page])
+            yield from split_rejected(object_type, cursor, rows)
 
     return records
 
@@ -159,7 +160,7 @@ def _deal_stage_history(client: RESTClient, deals: DltResource) -> DltResource:
     )
     def history(changed: list[dict[str, Any]]) -> Iterator[Any]:
         yield from materialize_once()
-        live = [row["id"] for row in changed if not row["is_deleted"]]
+        live = [row["id"] for row in changed if row.get("is_deleted") is False]
         for batch in batches(live):
             response = client.post(
                 "crm/v3/objects/deals/batch/read",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from dlt.common import pendulum
@@ -11,13 +12,14 @@ from dlt.sources.helpers.requests import Client, Request, Response
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import BasePaginator, JSONResponseCursorPaginator
 
+from ingestion.sources.hubspot import settings
 from ingestion.sources.hubspot.settings import (
     BATCH_SIZE,
     LIST_PAGE_SIZE,
     SEARCH_PAGE_SIZE,
-    SEARCH_RESULT_CAP,
     TIMESTAMP_PROPERTIES,
 )
+from ingestion.sources.schema import KNOWN_CURRENCIES, rejection, to_rejected_table
 
 
 class HubSpotSearchError(RuntimeError):
@@ -75,23 +77,28 @@ class SearchPaginator(BasePaginator):
         self.cursor_property = cursor_property
         self._after: str | None = None
         self._restart_from: str | None = None
+        self._query_starts_at: Any = None
+
+    def _cursor(self, record: dict[str, Any]) -> Any:
+        return record.get("properties", {}).get(self.cursor_property)
 
     def update_state(self, response: Response, data: list[Any] | None = None) -> None:
+        if self._query_starts_at is None and data:
+            self._query_starts_at = self._cursor(data[0])
         following = response.json().get("paging", {}).get("next", {}).get("after")
         if following is None:
             self._has_next_page = False
             return
-        if int(following) + SEARCH_PAGE_SIZE <= SEARCH_RESULT_CAP:
+        if int(following) + SEARCH_PAGE_SIZE <= settings.SEARCH_RESULT_CAP:
             self._after = following
             return
-        last = (data or [{}])[-1].get("properties", {}).get(self.cursor_property)
-        restart = epoch_ms(last)
-        if restart == self._restart_from:
+        last = self._cursor((data or [{}])[-1])
+        if epoch_ms(last) == epoch_ms(self._query_starts_at):
             raise HubSpotSearchError(
-                f"more than {SEARCH_RESULT_CAP} records share {self.cursor_property} = {last}; "
-                "the search cannot page past them"
+                f"more than {settings.SEARCH_RESULT_CAP} records share {self.cursor_property} = "
+                f"{last}; the search cannot page past them"
             )
-        self._restart_from, self._after = restart, None
+        self._restart_from, self._after, self._query_starts_at = epoch_ms(last), None, None
 
     def update_request(self, request: Request) -> None:
         body = request.json
@@ -172,3 +179,40 @@ def list_archived(client: RESTClient, object_type: str, properties: list[str]) -
 def after_cursor() -> JSONResponseCursorPaginator:
     """HubSpot's list paging: `paging.next.after` into the `after` parameter."""
     return JSONResponseCursorPaginator(cursor_path="paging.next.after", cursor_param="after")
+
+
+def broken_rule(object_type: str, row: dict[str, Any]) -> tuple[str, str] | None:
+    """The (field, reason) of the first contract rule a flattened record breaks, if any."""
+    if object_type != "deals":
+        return None
+    amount = row.get("amount")
+    if amount not in (None, ""):
+        try:
+            number = Decimal(str(amount))
+        except InvalidOperation:
+            return "amount", f"{amount!r} is not a number"
+        if not number.is_finite():
+            return "amount", f"{amount!r} is not a number"
+    currency = row.get("deal_currency_code")
+    if currency not in (None, "") and str(currency).upper() not in KNOWN_CURRENCIES:
+        return "deal_currency_code", f"unknown currency {currency!r}"
+    return None
+
+
+def split_rejected(object_type: str, cursor: str, rows: list[dict[str, Any]]) -> Iterator[Any]:
+    """The rows that keep the contract, then the others marked for `<type>_rejected` (with
+    their cursor value, so the incremental cursor skips them on the next run too)."""
+    good, rejected = [], []
+    for row in rows:
+        broken = broken_rule(object_type, row)
+        if broken is None:
+            good.append(row)
+        else:
+            location = {"source_table": object_type, "source_row": row["id"]}
+            rejected.append(
+                {"id": row["id"], cursor: row[cursor], **rejection(location, *broken, row)}
+            )
+    if good:
+        yield good
+    if rejected:
+        yield to_rejected_table(rejected, object_type, "id")

@@ -4,19 +4,26 @@ Reads with dlt's `sql_database` tables on the pyarrow backend, incrementally on 
 (`>=` the last cursor, then de-duplicated on the primary key by the `merge` disposition), and loads
 through PostgreSQL `COPY` (the csv loader file format) rather than row-by-row inserts.
 
-Configuration (dlt conventions): `sources.orders_db.credentials` (a secret: an SQLAlchemy URL) and
-`sources.orders_db.schema` (the database schema holding the tables).
+Rows breaking a rule (a missing key, an unknown currency, a quantity or price that is not a
+number) go to `<table>_rejected` with the raw row and the reason. A column whose type changes
+stops the load; a new column is added to the raw table.
+
+Configuration (dlt conventions): `sources.orders_db.credentials` (a secret: an SQLAlchemy URL),
+`sources.orders_db.schema` (the database schema holding the tables) and optionally
+`sources.orders_db.currencies` (the ISO codes accepted; default `KNOWN_CURRENCIES`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import dlt
 from dlt.sources import DltResource
 from dlt.sources.sql_database import sql_table
 
+from ingestion.sources.orders_db.helpers import rejecting, rules
 from ingestion.sources.orders_db.settings import CURSOR_COLUMN, PRIMARY_KEYS
+from ingestion.sources.schema import KNOWN_CURRENCIES, SCHEMA_CONTRACT
 
 
 @dlt.source(name="orders_db", max_table_nesting=0)
@@ -24,10 +31,12 @@ def orders_db(
     credentials: str = dlt.secrets.value,
     schema: str = dlt.config.value,
     chunk_size: int = 50_000,
+    currencies: Sequence[str] = tuple(sorted(KNOWN_CURRENCIES)),
 ) -> Iterable[DltResource]:
     """One incremental, merged resource per table of the orders database."""
+    table_rules = rules(frozenset(c.upper() for c in currencies))
     for table, key in PRIMARY_KEYS.items():
-        yield sql_table(
+        resource = sql_table(
             credentials=credentials,
             table=table,
             schema=schema,
@@ -35,4 +44,5 @@ def orders_db(
             chunk_size=chunk_size,
             defer_table_reflect=True,
             incremental=dlt.sources.incremental(CURSOR_COLUMN),
-        ).apply_hints(primary_key=key, write_disposition="merge")
+        ).apply_hints(primary_key=key, write_disposition="merge", schema_contract=SCHEMA_CONTRACT)
+        yield resource.add_yield_map(rejecting(table, key, table_rules[table]))

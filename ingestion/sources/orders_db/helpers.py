@@ -1,0 +1,112 @@
+"""Row rules of the orders database: rows that break them go to `<table>_rejected`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ingestion.sources.schema import rejection, to_rejected_table
+
+# a rule: (field, reason, bad-row mask of a batch)
+Rule = tuple[str, str, Callable[[pa.Table], pa.Array]]
+
+
+def _missing(field: str) -> Rule:
+    return field, "is missing", lambda t: pc.is_null(t[field])
+
+
+def _not_in(field: str, allowed: frozenset[str]) -> Rule:
+    def bad(table: pa.Table) -> pa.Array:
+        values = pc.utf8_upper(pc.cast(table[field], pa.string()))
+        return pc.invert(pc.fill_null(pc.is_in(values, pa.array(sorted(allowed))), False))
+
+    return field, f"is not one of {', '.join(sorted(allowed))}", bad
+
+
+def _not_a_number(field: str, positive: bool = False) -> Rule:
+    """Null, unreadable as a decimal (text columns), negative, or zero when `positive`."""
+
+    def readable(value: Any) -> bool:
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return False
+        return number.is_finite() and (number > 0 if positive else number >= 0)
+
+    def bad(table: pa.Table) -> pa.Array:
+        return pa.array([v is None or not readable(v) for v in table[field].to_pylist()])
+
+    return field, "is not a positive number" if positive else "is not a number >= 0", bad
+
+
+def rules(currencies: frozenset[str]) -> dict[str, list[Rule]]:
+    return {
+        "customers": [_missing("customer_id"), _missing("customer_name")],
+        "products": [
+            _missing("product_id"),
+            _missing("product_line"),
+            _not_a_number("list_price"),
+            _not_in("currency", currencies),
+        ],
+        "orders": [
+            _missing("order_id"),
+            _missing("customer_id"),
+            _missing("sales_rep_id"),
+            _not_in("currency", currencies),
+            _not_in("status", frozenset({"COMPLETED", "CANCELLED"})),
+        ],
+        "order_lines": [
+            _missing("order_line_id"),
+            _missing("order_id"),
+            _not_a_number("quantity", positive=True),
+            _not_a_number("unit_price"),
+        ],
+        "refunds": [
+            _missing("refund_id"),
+            _missing("order_id"),
+            _not_in("refund_type", frozenset({"REFUND", "CANCELLATION"})),
+            _missing("amount"),
+        ],
+    }
+
+
+def rejecting(table: str, key: str, table_rules: list[Rule]) -> Callable[[Any], Iterator[Any]]:
+    """A yield-map sending rows that break a rule to `<table>_rejected` (first broken rule)."""
+
+    def split(batch: Any) -> Iterator[Any]:
+        if not isinstance(batch, pa.Table) or batch.num_rows == 0:
+            yield batch
+            return
+        reasons: list[tuple[str, str] | None] = [None] * batch.num_rows
+        for field, reason, bad in table_rules:
+            if field not in batch.column_names:
+                continue
+            for index, is_bad in enumerate(bad(batch).to_pylist()):
+                if is_bad and reasons[index] is None:
+                    reasons[index] = (field, reason)
+        rejected = [i for i, r in enumerate(reasons) if r is not None]
+        if not rejected:
+            yield batch
+            return
+        keep = pa.array([r is None for r in reasons])
+        if pc.any(keep).as_py():
+            yield batch.filter(keep)
+        rows = batch.take(pa.array(rejected)).to_pylist()
+        yield to_rejected_table(
+            [
+                {key: row.get(key), **rejection(_where(table, row.get(key)), *reasons[i], row)}
+                for i, row in zip(rejected, rows, strict=True)
+            ],
+            table,
+            key,
+        )
+
+    return split
+
+
+def _where(table: str, key: Any) -> dict[str, str]:
+    return {"source_table": table, "source_row": str(key)}

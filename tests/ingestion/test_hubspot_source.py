@@ -1,0 +1,193 @@
+"""The HubSpot source against the fake HubSpot server: paging, the 10,000-result restart,
+rate limits and failures, archived records and cursor ties, reruns and changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from dlt.pipeline.exceptions import PipelineStepFailed
+from fixtures.loads import loaded_rows, table_rows
+from fixtures.tiny_company import TOKEN
+from fixtures.tiny_company.crm import crm_data
+
+from ingestion.demo import crm_server
+from ingestion.demo.crm_server import CrmData, CrmServer, CrmState, FaultPlan
+from ingestion.sources.hubspot import hubspot
+from ingestion.sources.hubspot import settings as hubspot_settings
+
+FAST_RETRIES = {"request_timeout_s": 1.0, "max_attempts": 5, "backoff_factor": 0.05}
+
+
+@contextmanager
+def fake_hubspot(data: CrmData, faults: FaultPlan | None = None) -> Iterator[CrmServer]:
+    server = CrmServer(CrmState(data, TOKEN), faults=faults)
+    server.start_in_thread()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _source(server: CrmServer):
+    return hubspot(base_url=server.url, access_token=TOKEN, **FAST_RETRIES)
+
+
+def test_loads_the_portal_through_rate_limits_and_failures(new_pipeline) -> None:
+    # requests 2-3: a 429 burst (Retry-After: 1); 5: a 502; 7: JSON cut in half; 9: an answer
+    # slower than the 1 s client timeout. Every one is retried; nothing is lost.
+    faults = FaultPlan(
+        at_request={2: "429", 3: "429", 5: "500", 7: "truncate", 9: "slow"}, slow_s=2.0
+    )
+    pipeline = new_pipeline("crm")
+    with fake_hubspot(crm_data(), faults) as server:
+        pipeline.run(_source(server))
+        served = len(server.requests)
+    assert served > 9  # the faults were all served
+    deals = table_rows(pipeline, "select id, dealstage, is_deleted from {raw}.deals order by id")
+    assert deals == [
+        ("1001", "closedwon", False),
+        ("1002", "closedlost", False),
+        ("1003", "closedwon", False),
+        ("1004", "qualifiedtobuy", False),
+        ("1005", "closedlost", False),
+        ("1006", "appointmentscheduled", True),  # archived: only in `?archived=true`
+        ("1007", "closedwon", False),
+    ]
+    # stage history of the live deals: 4 + 3 + 6 + 2 + 2 + 4 changes (1001..1005, 1007)
+    assert table_rows(pipeline, "select count(*) from {raw}.deal_stage_history") == [(21,)]
+    counts = {
+        table: table_rows(pipeline, f"select count(*) from {{raw}}.{table}")[0][0]
+        for table in ("owners", "companies", "contacts", "calls", "meetings", "notes", "tasks")
+    }
+    assert counts == {
+        "owners": 3,
+        "companies": 6,
+        "contacts": 2,
+        "calls": 2,
+        "meetings": 7,
+        "notes": 1,
+        "tasks": 1,
+    }
+    # visits and trainings keep their activity type; associations become columns
+    assert table_rows(
+        pipeline,
+        "select id, hs_activity_type, deal_id from {raw}.meetings where id in "
+        "('2001', '2005') order by id",
+    ) == [("2001", "Visit", "1005"), ("2005", "Training", None)]
+
+
+def test_a_rerun_loads_nothing_and_a_change_loads_alone(new_pipeline) -> None:
+    data = crm_data()
+    pipeline = new_pipeline("crm")
+    with fake_hubspot(data) as server:
+        pipeline.run(_source(server))
+        pipeline.run(_source(server))
+        assert loaded_rows(pipeline) == {}
+        # deal 1004 moves to quote on 03-20; deal 1002 is archived on 03-21
+        deal = next(d for d in data.objects["deals"] if d["id"] == "1004")
+        deal["properties"].update(
+            dealstage="presentationscheduled", hs_lastmodifieddate="2026-03-20T02:00:00.000Z"
+        )
+        deal["history"]["dealstage"].insert(
+            0, {"value": "presentationscheduled", "timestamp": "2026-03-20T02:00:00.000Z"}
+        )
+        lost = next(d for d in data.objects["deals"] if d["id"] == "1002")
+        lost.update(archived=True, archivedAt="2026-03-21T02:00:00.000Z")
+        server.state.refresh()
+        pipeline.run(_source(server))
+    # 1004 and 1002 again, and 1004's 3 stage changes (merged: only the new one is added)
+    assert loaded_rows(pipeline) == {"deals": 2, "deal_stage_history": 3}
+    assert table_rows(
+        pipeline,
+        "select id, dealstage, is_deleted from {raw}.deals where id in ('1002', '1004')"
+        " order by id",
+    ) == [("1002", "closedlost", True), ("1004", "presentationscheduled", False)]
+    assert table_rows(
+        pipeline, "select count(*) from {raw}.deal_stage_history where deal_id = '1004'"
+    ) == [(3,)]
+
+
+def _contacts(n: int, tie_from: int, tie_to: int) -> list[dict[str, Any]]:
+    """`n` contacts modified one second apart, except a run [tie_from, tie_to) sharing one
+    timestamp, placed across the 10,000th result."""
+    records = []
+    for i in range(n):
+        second = tie_from if tie_from <= i < tie_to else i
+        stamp = (
+            f"2026-01-{1 + second // 86400:02d}T{second % 86400 // 3600:02d}:"
+            f"{second % 3600 // 60:02d}:{second % 60:02d}.000Z"
+        )
+        records.append(
+            {
+                "id": str(100000 + i),
+                "properties": {
+                    "email": f"c{i}@example.cn",
+                    "lastmodifieddate": stamp,
+                    "createdate": stamp,
+                },
+                "createdAt": stamp,
+                "updatedAt": stamp,
+                "archived": False,
+            }
+        )
+    return records
+
+
+def test_search_restarts_from_the_last_timestamp_at_10000_results(new_pipeline) -> None:
+    # 10,450 contacts; those at positions 9,950..10,049 share one timestamp, straddling the cap
+    data = CrmData(objects={"contacts": _contacts(10_450, 9_950, 10_050)})
+    pipeline = new_pipeline("crm")
+    with fake_hubspot(data) as server:
+        source = hubspot(base_url=server.url, access_token=TOKEN, request_timeout_s=30)
+        pipeline.run(source.with_resources("contacts"))
+        since = {
+            body["filterGroups"][0]["filters"][0]["value"]
+            for _, path, body in server.requests
+            if path.endswith("/search")
+        }
+    # the first query starts at the epoch; at 10,000 results it restarts at the tie's timestamp
+    # (second 9,950 of 2026-01-01: 1767225600 + 9950 seconds, in milliseconds)
+    assert since == {"0", str((1_767_225_600 + 9_950) * 1000)}
+    assert table_rows(pipeline, "select count(*), count(distinct id) from {raw}.contacts") == [
+        (10_450, 10_450)
+    ]
+
+
+def test_more_records_on_one_timestamp_than_the_cap_stop_with_a_clear_error(
+    new_pipeline, monkeypatch
+) -> None:
+    # the same rule as at 10,000, with a cap of 1,000 on both sides to keep the test quick
+    monkeypatch.setattr(crm_server, "SEARCH_RESULT_CAP", 1_000)
+    monkeypatch.setattr(hubspot_settings, "SEARCH_RESULT_CAP", 1_000)
+    data = CrmData(objects={"contacts": _contacts(1_300, 0, 1_300)})
+    with fake_hubspot(data) as server, pytest.raises(PipelineStepFailed) as failure:
+        new_pipeline("crm").run(_source(server).with_resources("contacts"))
+    assert "more than 1000 records share lastmodifieddate" in str(failure.value)
+
+
+def test_new_properties_evolve_and_broken_deals_are_rejected(new_pipeline) -> None:
+    data = crm_data()
+    deals = {d["id"]: d for d in data.objects["deals"]}
+    deals["1001"]["properties"]["hs_priority"] = "high"  # a property the table has not seen
+    deals["1002"]["properties"]["amount"] = "15,000 元"
+    deals["1005"]["properties"]["deal_currency_code"] = "RMB"
+    pipeline = new_pipeline("crm")
+    with fake_hubspot(data) as server:
+        pipeline.run(_source(server).with_resources("deals"))
+    assert table_rows(pipeline, "select id, hs_priority from {raw}.deals order by id") == [
+        ("1001", "high"),
+        ("1003", None),
+        ("1004", None),
+        ("1006", None),
+        ("1007", None),
+    ]
+    assert table_rows(
+        pipeline, "select id, source_table, field, reason from {raw}.deals_rejected order by id"
+    ) == [
+        ("1002", "deals", "amount", "'15,000 元' is not a number"),
+        ("1005", "deals", "deal_currency_code", "unknown currency 'RMB'"),
+    ]
