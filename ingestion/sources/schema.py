@@ -57,12 +57,19 @@ REJECTED_COLUMNS = {
 }
 
 
-def to_rejected_table(rows: list[dict[str, Any]], table: str, key: str) -> Any:
-    """Send rejection rows to `<table>_rejected` (appended: a key may be the missing value)."""
+def to_rejected_table(rows: Any, table: str, key: str, inherited: list[str] = ()) -> Any:
+    """Send rejection rows to `<table>_rejected` (appended: a key may be the missing value).
+
+    The rejected table is a variant of the source table, so it inherits the source's column
+    hints (`inherited`): they are made nullable, as a rejected row keeps its values only in
+    `raw_record`.
+    """
+    columns = {name: {"name": name, "nullable": True} for name in inherited}
+    columns.update(typed_columns({key: "text", **REJECTED_COLUMNS}))
     hints = dlt.mark.make_hints(
         table_name=f"{table}_rejected",
         write_disposition="append",
         primary_key=(),
-        columns=typed_columns({key: "text", **REJECTED_COLUMNS}),
+        columns=columns,
     )
     return dlt.mark.with_hints(rows, hints, create_table_variant=True)

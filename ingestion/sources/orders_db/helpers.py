@@ -9,6 +9,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ingestion.sources.orders_db.settings import CURSOR_COLUMN
 from ingestion.sources.schema import rejection, to_rejected_table
 
 # a rule: (field, reason, bad-row mask of a batch)
@@ -96,13 +97,17 @@ def rejecting(table: str, key: str, table_rules: list[Rule]) -> Callable[[Any], 
         if pc.any(keep).as_py():
             yield batch.filter(keep)
         rows = batch.take(pa.array(rejected)).to_pylist()
+        rejections = [
+            {
+                key: row.get(key),
+                CURSOR_COLUMN: row.get(CURSOR_COLUMN),  # the incremental cursor skips it next
+                **rejection(_where(table, row.get(key)), *reasons[i], row),
+            }
+            for i, row in zip(rejected, rows, strict=True)
+        ]
+        # arrow like the good rows: dlt's incremental keeps one kind of boundary state per table
         yield to_rejected_table(
-            [
-                {key: row.get(key), **rejection(_where(table, row.get(key)), *reasons[i], row)}
-                for i, row in zip(rejected, rows, strict=True)
-            ],
-            table,
-            key,
+            pa.Table.from_pylist(rejections), table, key, inherited=batch.column_names
         )
 
     return split

@@ -1,0 +1,110 @@
+"""The orders database source against a real PostgreSQL source database."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from dlt.pipeline.exceptions import PipelineStepFailed
+from fixtures.loads import loaded_rows, table_rows
+from fixtures.tiny_company import orders_tables
+
+from ingestion.demo import orders_database
+from ingestion.sources.orders_db import orders_db
+
+
+@pytest.fixture
+def orders_source(scratch_database: str):
+    orders_database.write(scratch_database, orders_tables(), replace=True)
+    return lambda: orders_db(credentials=scratch_database, schema="shop")
+
+
+def test_loads_every_table_then_nothing_on_a_rerun(orders_source, new_pipeline) -> None:
+    pipeline = new_pipeline("orders")
+    pipeline.run(orders_source(), loader_file_format="csv")
+    # the tiny company: 8 customers, 3 products, 12 orders, 15 lines, 2 refunds
+    assert loaded_rows(pipeline) == {
+        "customers": 8,
+        "products": 3,
+        "orders": 12,
+        "order_lines": 15,
+        "refunds": 2,
+    }
+    pipeline.run(orders_source(), loader_file_format="csv")
+    assert loaded_rows(pipeline) == {}
+    # exact decimals survive: the 12 orders' gross amounts 27000.00 + 3600.00 + 3000.00 +
+    # 2000.00 + 6000.00 + 8000.00 + 30000.00 + 3000.00 + 11500.00 + 5800.00 + 4800.00 + 420.00
+    total = table_rows(pipeline, "select sum(quantity * unit_price) from {raw}.order_lines")
+    assert total == [(Decimal("105120.00"),)]
+
+
+def test_changed_rows_load_alone_and_broken_rows_are_rejected(
+    orders_source, source_sql, new_pipeline
+) -> None:
+    pipeline = new_pipeline("orders")
+    pipeline.run(orders_source(), loader_file_format="csv")
+    source_sql("""
+        update shop.orders set status = 'cancelled', updated_at = '2026-03-25 02:00+00'
+            where order_id = 'O002';
+        insert into shop.orders values
+            ('O013', 'C001', '102', null, '2026-03-26 02:00+00', 'RMB', 'completed',
+             '2026-03-26 02:00+00'),
+            ('O014', 'C002', '102', null, '2026-03-26 03:00+00', 'CNY', 'completed',
+             '2026-03-26 03:00+00');
+        insert into shop.order_lines values
+            ('L016', 'O014', 'P001', 0, 12000.00, '2026-03-26 03:00+00'),
+            ('L017', 'O014', 'P002', 1, 3000.00, '2026-03-26 03:00+00');
+    """)
+    pipeline.run(orders_source(), loader_file_format="csv")
+    # O002 changed, O014 new; O013 (currency RMB) and L016 (quantity 0) rejected, L017 new
+    assert loaded_rows(pipeline) == {
+        "orders": 2,
+        "orders_rejected": 1,
+        "order_lines": 1,
+        "order_lines_rejected": 1,
+    }
+    assert table_rows(pipeline, "select status from {raw}.orders where order_id = 'O002'") == [
+        ("cancelled",)
+    ]
+    assert table_rows(
+        pipeline,
+        "select order_id, source_table, source_row, field, reason from {raw}.orders_rejected",
+    ) == [("O013", "orders", "O013", "currency", _currency_reason())]
+    rejected_line = table_rows(
+        pipeline, "select source_row, field, reason, raw_record from {raw}.order_lines_rejected"
+    )
+    assert rejected_line[0][:3] == ("L016", "quantity", "is not a positive number")
+    assert '"order_line_id": "L016"' in rejected_line[0][3]
+    pipeline.run(orders_source(), loader_file_format="csv")
+    assert loaded_rows(pipeline) == {}  # rejected rows are not rejected again
+
+
+def _currency_reason() -> str:
+    from ingestion.sources.schema import KNOWN_CURRENCIES
+
+    return f"is not one of {', '.join(sorted(KNOWN_CURRENCIES))}"
+
+
+def test_a_new_column_evolves_and_a_type_change_stops_the_load(
+    orders_source, source_sql, new_pipeline
+) -> None:
+    pipeline = new_pipeline("orders")
+    pipeline.run(orders_source(), loader_file_format="csv")
+    source_sql("""
+        alter table shop.orders add column channel text;
+        update shop.orders set channel = 'online', updated_at = '2026-03-27 02:00+00'
+            where order_id = 'O005';
+    """)
+    pipeline.run(orders_source(), loader_file_format="csv")
+    assert table_rows(
+        pipeline, "select order_id, channel from {raw}.orders where channel is not null"
+    ) == [("O005", "online")]
+    source_sql("""
+        alter table shop.order_lines alter column quantity type text;
+        update shop.order_lines set quantity = '7', updated_at = '2026-03-28 02:00+00'
+            where order_line_id = 'L007';
+    """)
+    with pytest.raises(PipelineStepFailed) as failure:
+        pipeline.run(orders_source(), loader_file_format="csv")
+    message = str(failure.value)
+    assert "order_lines" in message and "quantity" in message and "data_type" in message
