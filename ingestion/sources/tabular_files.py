@@ -26,7 +26,7 @@ from ingestion.sources.schema import SCHEMA_CONTRACT, materialize_once, typed_co
 FIRST_ROW = 2
 
 
-@dataclass(frozen=True)
+@dataclass
 class CellError(ValueError):
     """A value that breaks the file's contract, located so a person can fix it."""
 
