@@ -26,7 +26,7 @@ RUN_DIR = PROJECT_ROOT / ".state" / "run"
 PID_FILE = RUN_DIR / "demo-crm.pid"
 
 
-def _follow_state() -> Callable[[], CrmData]:
+def follow_demo_state() -> Callable[[], CrmData]:
     """The CRM as of the demo's current state, rebuilt whenever the state file changes."""
     cache: dict[str, object] = {}
 
@@ -53,7 +53,7 @@ def _token() -> str:
 
 def serve() -> None:
     """Serve the demo CRM until terminated."""
-    state = CrmState(_follow_state(), _token())
+    state = CrmState(follow_demo_state(), _token())
     state.current()  # build the records before announcing the address
     try:
         server = CrmServer(state, port=DEFAULT_CRM_PORT)

@@ -76,6 +76,13 @@ def _cell_text(value: Any) -> str:
 
 
 def digest(path: Path) -> str:
+    """The content's fingerprint; for a workbook its cell values, so saving it again unchanged
+    (which rewrites the file's timestamps) is no change."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        cells = repr([list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets])
+        workbook.close()
+        return hashlib.sha256(cells.encode()).hexdigest()
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -99,13 +106,17 @@ class FolderTable:
     """One table read from a folder: its rows and the files they came from.
 
     With `by_file`, rows carry `source_file` (relative to the root) and only the rows of changed
-    files are loaded; otherwise any changed file reloads the whole table.
+    files are loaded; otherwise any changed file reloads the whole table. With a `cursor`
+    column (a date or time that only grows, like a last-modified time), only rows at or after
+    the largest value already loaded come again: an export that grows by a day's rows loads
+    that day's rows.
     """
 
     root: Path
     files: list[Path]
     rows: list[dict[str, Any]] = field(default_factory=list)
     by_file: bool = False
+    cursor: str | None = None
 
 
 def folder_table_resource(
@@ -134,6 +145,8 @@ def folder_table_resource(
         if not changed:
             return
         selected = [r for r in table.rows if not table.by_file or r["source_file"] in changed]
+        if table.cursor:
+            selected = _since_last_cursor(selected, table.cursor)
         if selected:
             yield selected
 
@@ -179,3 +192,15 @@ def parse_datetime(
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(timezone))
     return moment.astimezone(UTC)
+
+
+def _since_last_cursor(rows: list[dict[str, Any]], cursor: str) -> list[dict[str, Any]]:
+    """Rows whose `cursor` is empty or not older than the largest value seen (kept in state)."""
+    state = dlt.current.resource_state()
+    seen = state.get("cursor_max")
+    values = [row[cursor].isoformat() for row in rows if row.get(cursor) is not None]
+    if values:
+        state["cursor_max"] = max([*values, seen] if seen else values)
+    if seen is None:
+        return rows
+    return [r for r in rows if r.get(cursor) is None or r[cursor].isoformat() >= seen]

@@ -24,6 +24,9 @@ from ingestion.sources.crm_files.helpers import Converted, convert_folder
 from ingestion.sources.crm_files.settings import COLUMN_HINTS
 from ingestion.sources.tabular_files import FolderTable, folder_table_resource
 
+# columns that only grow: rows older than the last load are not loaded again (`updated_at` is
+# filled from the export's last-modified column, else the creation or activity time)
+CURSORS = {"deals": "updated_at", "activities": "updated_at", "deal_stage_changes": "changed_at"}
 PRIMARY_KEYS: dict[str, str | list[str]] = {
     "owners": "owner_id",
     "deals": "deal_id",
@@ -52,5 +55,9 @@ def _table(read: Callable[[], Converted], name: str) -> FolderTable:
     converted = read()
     files = converted.files.get(name, [])
     return FolderTable(
-        converted.root, files, converted.rows.get(name, []), by_file=name != "owners"
+        converted.root,
+        files,
+        converted.rows.get(name, []),
+        by_file=name != "owners",
+        cursor=CURSORS.get(name),
     )

@@ -149,6 +149,7 @@ class _Row:
 
 
 def _deal(row: _Row, out: Converted, path: Path) -> dict[str, Any]:
+    created, closed = row.moment("created_at", required=True), row.moment("closed_at")
     deal = {
         "deal_id": row.text("deal_id", required=True),
         "deal_name": row.text("deal_name"),
@@ -160,9 +161,10 @@ def _deal(row: _Row, out: Converted, path: Path) -> dict[str, Any]:
         "amount_currency": row.currency(),
         "lead_source": row.text("lead_source"),
         "loss_reason": row.text("loss_reason"),
-        "created_at": row.moment("created_at", required=True),
-        "closed_at": row.moment("closed_at"),
-        "updated_at": row.moment("updated_at"),
+        "created_at": created,
+        "closed_at": closed,
+        # without a last-modified column, the latest date the row shows
+        "updated_at": row.moment("updated_at") or closed or created,
     }
     changes = [
         (stage_id, row.moment("", column=column))
@@ -186,6 +188,7 @@ def _deal(row: _Row, out: Converted, path: Path) -> dict[str, Any]:
 
 
 def _activity(row: _Row, out: Converted, path: Path) -> dict[str, Any]:
+    occurred = row.moment("occurred_at", required=True)
     label = row.text("activity_type", required=True)
     kind = row.mapping.activity_types.get(label, label)
     if kind not in ACTIVITY_TYPES:
@@ -196,8 +199,8 @@ def _activity(row: _Row, out: Converted, path: Path) -> dict[str, Any]:
         "owner_id": row.owner(),
         "deal_id": row.text("deal_id"),
         "company_id": row.text("company_id"),
-        "occurred_at": row.moment("occurred_at", required=True),
-        "updated_at": row.moment("updated_at"),
+        "occurred_at": occurred,
+        "updated_at": row.moment("updated_at") or occurred,
     }
 
 

@@ -104,4 +104,5 @@ def finance_files(folder: str = dlt.config.value) -> Iterable[DltResource]:
 
 def _table(read: Callable[[], FinanceFolder], name: str) -> FolderTable:
     folder = read()
-    return FolderTable(root=folder.root, files=folder.files[name], rows=folder.tables[name])
+    cursor = "rate_date" if name == "fx_rates" else None  # daily rates only grow
+    return FolderTable(folder.root, folder.files[name], folder.tables[name], cursor=cursor)
