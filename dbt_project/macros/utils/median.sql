@@ -1,0 +1,21 @@
+{#-
+    The median of `expression` as an aggregate. Warehouses spell it differently, so it dispatches:
+    `postgres__median` is the Postgres-only form; the default is the `median()` aggregate of
+    Snowflake, Redshift, Databricks and DuckDB. Postgres's `percentile_cont` would return a float,
+    so it averages the lower and upper middle values (`percentile_disc` keeps the numeric type):
+    the median stays exact.
+-#}
+{% macro median(expression) -%}
+    {{ return(adapter.dispatch('median')(expression)) }}
+{%- endmacro %}
+
+{% macro default__median(expression) -%}
+    median({{ expression }})
+{%- endmacro %}
+
+{% macro postgres__median(expression) -%}
+    (
+        percentile_disc(0.5) within group (order by {{ expression }})
+        + percentile_disc(0.5) within group (order by {{ expression }} desc)
+    ) / 2
+{%- endmacro %}

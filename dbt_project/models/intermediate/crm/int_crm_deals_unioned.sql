@@ -1,0 +1,16 @@
+{#- CRM deals from the API and the export files; a deal in both keeps the API's record. -#}
+with
+
+final as (
+    {{ union_crm_systems(
+        'deals',
+        [
+            'deal_id', 'deal_name', 'pipeline_id', 'stage_id', 'owner_id', 'company_id', 'amount',
+            'amount_currency', 'lead_source', 'loss_reason', 'created_at', 'closed_at',
+            'is_deleted', 'updated_at', 'source_system',
+        ],
+        ['deal_id'],
+    ) }}
+)
+
+select * from final

@@ -1,0 +1,54 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='activity_id',
+        incremental_strategy='delete+insert',
+        post_hook=[
+            "delete from {{ this }} where activity_id in (select activity_id from "
+            ~ "{{ ref('int_crm_activities_unioned') }} where is_deleted)",
+        ],
+        indexes=[
+            {'columns': ['activity_date']},
+            {'columns': ['rep_id']},
+            {'columns': ['deal_id']},
+        ],
+    )
+}}
+
+with
+
+activities as (
+    select * from {{ ref('int_crm_activities_unioned') }}
+),
+
+{% if is_incremental() %}
+cutoff as (
+    {{ incremental_cursor() }}
+),
+{% endif %}
+
+scoped as (
+    select activities.*
+    from activities
+    {% if is_incremental() -%}
+    cross join cutoff
+    where not activities.is_deleted and activities.updated_at >= cutoff.max_updated_at
+    {%- else -%}
+        where not activities.is_deleted
+    {%- endif %}
+),
+
+final as (
+    select
+        activity_id,
+        activity_type,
+        owner_id as rep_id,
+        deal_id,
+        company_id,
+        occurred_at,
+        cast(occurred_at as date) as activity_date,
+        updated_at as source_updated_at
+    from scoped
+)
+
+select * from final
