@@ -24,3 +24,8 @@
 {% macro hours_between(start_at, end_at) -%}
     ({{ dbt.datediff(start_at, end_at, 'second') }}) / 3600.0
 {%- endmacro %}
+
+{#- Whole days from the date `start_date` to the date `end_date` (dbt.datediff, trimmed to one line). -#}
+{% macro day_diff(start_date, end_date) -%}
+    {{ dbt.datediff(start_date, end_date, 'day') | trim }}
+{%- endmacro %}

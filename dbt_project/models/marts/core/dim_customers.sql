@@ -138,7 +138,7 @@ final as (
         order_stats.first_order_date,
         order_stats.last_order_date,
         cast(
-            {{ dbt.datediff('order_stats.last_order_date', 'data_date.data_date', 'day') }}
+            {{ day_diff('order_stats.last_order_date', 'data_date.data_date') }}
             as integer
         ) as days_since_last_order,
         cast(coalesce(order_stats.completed_order_count, 0) as integer) as completed_order_count,
@@ -156,7 +156,7 @@ final as (
         coalesce(
             tiered.value_tier in ('high', 'medium')
             and (
-                {{ dbt.datediff('order_stats.last_order_date', 'data_date.data_date', 'day') }}
+                {{ day_diff('order_stats.last_order_date', 'data_date.data_date') }}
                 > {{ var('churn_quiet_days') }}
                 or order_stats.recent_window_net_revenue_amount
                 < {{ var('churn_drop_share') }} * order_stats.previous_window_net_revenue_amount

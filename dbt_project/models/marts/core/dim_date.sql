@@ -25,7 +25,7 @@ calendar_parts as (
 fiscal as (
     select
         *,
-        {{ dbt.datediff('week_start_date', 'date_day', 'day') }} + 1 as day_of_week,
+        {{ day_diff('week_start_date', 'date_day') }} + 1 as day_of_week,
         {{ add_months('month_start_date', '-fiscal_month_offset') }} as fiscal_year_start_date,
         cast(floor(fiscal_month_offset / 3) as integer) + 1 as fiscal_quarter
     from calendar_parts
@@ -43,7 +43,7 @@ final as (
         week_start_date,
         month_start_date,
         {{ add_days(add_months('month_start_date', 1), -1) }} as month_end_date,
-        {{ dbt.datediff('month_start_date', add_months('month_start_date', 1), 'day') }}
+        {{ day_diff('month_start_date', add_months('month_start_date', 1)) }}
             as days_in_month,
         quarter_start_date,
         year_start_date,

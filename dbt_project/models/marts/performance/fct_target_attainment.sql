@@ -84,7 +84,7 @@ region_rolled_up as (
         team_monthly.metric,
         team_monthly.month_start,
         sum(coalesce(team_monthly.own_target_amount, team_monthly.rolled_up_target_amount))
-        as rolled_up_amount
+            as rolled_up_amount
     from team_monthly
     inner join teams
         on team_monthly.scope_id = teams.team_id
@@ -169,9 +169,10 @@ period_actuals as (
 measured as (
     select
         period_targets.*,
-        coalesce(own_target_amount, rolled_up_target_amount) as target_amount,
+        coalesce(period_targets.own_target_amount, period_targets.rolled_up_target_amount)
+            as target_amount,
         coalesce(period_actuals.actual_amount, 0) as actual_amount,
-        exists (
+        exists(
             select 1
             from targets
             where
@@ -201,18 +202,23 @@ measured as (
 elapsed as (
     select
         measured.*,
-        {{ dbt.datediff('period_start', 'period_end', 'day') }} as period_days,
+        {{ day_diff('period_start', 'period_end') }} as period_days,
         least(
-            greatest({{ dbt.datediff('period_start', 'data_date', 'day') }} + 1, 0),
-            {{ dbt.datediff('period_start', 'period_end', 'day') }}
+            greatest({{ day_diff('period_start', 'data_date') }} + 1, 0),
+            {{ day_diff('period_start', 'period_end') }}
         ) as elapsed_days
     from measured
 ),
 
 final as (
     select
-        {{ surrogate_key(['elapsed.scope_type', 'elapsed.scope_id', 'elapsed.metric', 'elapsed.period_type', 'elapsed.period_start']) }}
-        as target_attainment_id,
+        {{ surrogate_key([
+            'elapsed.scope_type',
+            'elapsed.scope_id',
+            'elapsed.metric',
+            'elapsed.period_type',
+            'elapsed.period_start',
+        ]) }} as target_attainment_id,
         elapsed.scope_type,
         elapsed.scope_id,
         scope_names.scope_name,
@@ -249,7 +255,9 @@ final as (
         ) as pace_pct,
         cast(
             round(
-                {{ safe_divide('elapsed.actual_amount * elapsed.period_days', 'elapsed.elapsed_days') }},
+                {{ safe_divide(
+                    'elapsed.actual_amount * elapsed.period_days', 'elapsed.elapsed_days'
+                ) }},
                 2
             ) as numeric(18, 2)
         ) as projected_amount,

@@ -139,8 +139,11 @@ deal_freshness as (
 
 final as (
     select
-        {{ dbt.concat(['visits.deal_id', "':'", 'cast(visits.visit_number as ' ~ dbt.type_string() ~ ')']) }}
-            as stage_visit_id,
+        {{ dbt.concat([
+            'visits.deal_id',
+            "':'",
+            'cast(visits.visit_number as ' ~ dbt.type_string() ~ ')',
+        ]) }} as stage_visit_id,
         visits.deal_id,
         deal_freshness.pipeline_id,
         visits.stage_id,

@@ -142,7 +142,7 @@ final as (
         cast(
             case
                 when dated.closed_date is not null
-                    then {{ dbt.datediff('dated.created_date', 'dated.closed_date', 'day') }}
+                    then {{ day_diff('dated.created_date', 'dated.closed_date') }}
             end as integer
         ) as cycle_days,
         cast(dated.deal_amount as numeric(18, 2)) as deal_amount,
