@@ -32,10 +32,12 @@ scoped as (
     from activities
     {% if is_incremental() -%}
     cross join cutoff
-    where not activities.is_deleted and activities.updated_at >= cutoff.max_updated_at
-    {%- else -%}
-        where not activities.is_deleted
     {%- endif %}
+    where
+        not activities.is_deleted
+        {% if is_incremental() -%}
+        and activities.updated_at >= cutoff.max_updated_at
+        {%- endif %}
 ),
 
 final as (
