@@ -15,7 +15,8 @@ def test_orders_mart_holds_hand_computed_amounts(pipeline_runs, query) -> None:
     rows = query("select order_id, gross_amount, net_amount from marts.fct_orders order by 1")
     # the tiny company's order lines (tests/fixtures/README.md), quantity x unit price:
     assert rows == [
-        ("O001", Decimal("27000.00"), Decimal("27000.00")),  # 2 x 12000.00 + 1 x 3000.00
+        # 2 x 12000.00 + 1 x 3000.00; R001 refunds line L002's 3000.00: nets to 24000.00
+        ("O001", Decimal("27000.00"), Decimal("24000.00")),
         ("O002", Decimal("3600.00"), Decimal("3600.00")),  # 3 x 1200.00
         ("O003", Decimal("3000.00"), Decimal("0.00")),  # 1 x 3000.00, cancelled: nets to 0
         ("O004", Decimal("2000.00"), Decimal("2000.00")),  # USD: 1 x 1600.00 + 2 x 200.00
