@@ -2,13 +2,16 @@
 
 `dbt build` replaces a model's table and only then runs its tests; a failing test skips what is
 downstream but the bad table is already the one everybody reads. Verified here on the real
-pipeline's warehouse (restored afterwards), so the claim in `publish.py` stays true.
+pipeline's warehouse (restored afterwards), so the claim in `publish.py` stays true; then the
+same kind of broken row is stopped by the blocking checks before the payout marts.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+
+import pytest
 
 from orchestration.resources import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
@@ -55,3 +58,66 @@ def test_dbt_replaces_a_table_before_its_failing_test_runs(pipeline_runs, query)
         query("update raw_orders.orders set status = %s where order_id = %s", (status, order_id))
         assert _dbt_build("fct_orders").returncode == 0
     assert query("select count(*) from marts.fct_orders where status = 'lost_in_transit'") == [(0,)]
+
+
+def _published(query) -> dict[str, list[tuple]]:
+    return {
+        table: query(f"select * from marts.{table} order by 1")
+        for table in ("fct_commission_lines", "fct_payouts")
+    }
+
+
+def test_a_broken_plan_row_never_reaches_the_payout_marts(pipeline_runs, query) -> None:
+    from dagster import AssetKey, DagsterInstance
+
+    from orchestration.definitions import defs
+    from orchestration.defs.jobs import PIPELINE_JOB_NAME
+    from orchestration.defs.quality.publish import guarded_models
+
+    models = guarded_models()
+    if not models:
+        pytest.skip("no guarded models in dbt_project yet (models/marts/incentives)")
+    first, _, _ = pipeline_runs
+    assert first.success
+    before = _published(query)
+    assert before["fct_commission_lines"] and before["fct_payouts"]
+    # The broken row: one plan version's rates entered as percentages (15 for 15 %).
+    plan_id, version = query(
+        "select plan_id, plan_version from marts.fct_commission_lines where rule = 'base_rate'"
+        " order by 1, 2 limit 1"
+    )[0]
+    percent = "{0} = {0} * 100 where plan_id = %s and plan_version::integer = %s"
+    query(
+        f"update raw_plans.plan_versions set {percent.format('default_rate')}", (plan_id, version)
+    )
+    query(
+        f"update raw_plans.plan_product_line_rates set {percent.format('rate')}", (plan_id, version)
+    )
+    selection = [
+        AssetKey([schema, model]) for model in models for schema in ("marts_audit", "marts")
+    ]
+    try:
+        with DagsterInstance.ephemeral() as instance:
+            result = defs.resolve_job_def(PIPELINE_JOB_NAME).execute_in_process(
+                instance=instance, asset_selection=selection, raise_on_error=False
+            )
+        assert not result.success
+        failed = {event.step_key for event in result.get_step_failure_events()}
+        assert failed == {"marts_audit__fct_commission_lines_great_expectations"}
+        materialized = {e.asset_key.path[0] for e in result.get_asset_materialization_events()}
+        assert materialized == {"marts_audit"}  # built and checked, never published
+        assert query("select count(*) > 0 from marts_audit.fct_commission_lines where rate > 1")[0][
+            0
+        ]
+        assert _published(query) == before  # the app and finance still read the good tables
+    finally:
+        restore = "{0} = {0} / 100 where plan_id = %s and plan_version::integer = %s"
+        query(
+            f"update raw_plans.plan_versions set {restore.format('default_rate')}",
+            (plan_id, version),
+        )
+        query(
+            f"update raw_plans.plan_product_line_rates set {restore.format('rate')}",
+            (plan_id, version),
+        )
+        assert _dbt_build("path:models/marts/incentives").returncode == 0
