@@ -8,7 +8,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.serve import app_command
 from orchestration.warehouse import PROJECT_ROOT
 
 # Selenium must use the chromedriver given below, never download one.
@@ -45,19 +45,7 @@ def app_url(app_users, warehouse_url: str, tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     log = (tmp_path / "streamlit.log").open("wb")
     process = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "streamlit"),
-            "run",
-            str(PROJECT_ROOT / "app" / "streamlit_app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--client.toolbarMode",
-            "viewer",
-        ],
+        app_command(port),
         env={**os.environ, "WAREHOUSE_URL": warehouse_url, "APP_USERS_FILE": str(app_users)},
         stdout=log,
         stderr=subprocess.STDOUT,
