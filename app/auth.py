@@ -19,8 +19,10 @@ Users file::
 from __future__ import annotations
 
 import os
+import secrets
 import tomllib
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 import bcrypt
@@ -31,8 +33,6 @@ from orchestration.warehouse import PROJECT_ROOT
 
 ROLES = ("finance", "manager", "rep")
 DEFAULT_USERS_FILE = PROJECT_ROOT / ".state" / "app" / "users.toml"
-# Checked when the login is unknown, so a wrong login costs as long as a wrong password.
-_UNKNOWN_LOGIN_HASH = bcrypt.hashpw(b"unknown login", bcrypt.gensalt(rounds=12))
 
 
 @dataclass(frozen=True)
@@ -106,10 +106,17 @@ def write_users(path: Path, users: list[Viewer]) -> None:
     path.chmod(0o600)
 
 
+@cache
+def _unknown_login_hash() -> str:
+    """Checked when the login is unknown, so a wrong login costs as long as a wrong password
+    (made on first use, not at import: the sign-in page should paint at once)."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
 def check_password(login: str, password: str, path: Path | None = None) -> Viewer | None:
     """The viewer when the password matches the login's bcrypt hash, else None."""
     user = load_users(path).get(login)
-    stored = (user.password_hash if user else None) or _UNKNOWN_LOGIN_HASH.decode()
+    stored = (user.password_hash if user else None) or _unknown_login_hash()
     matches = bcrypt.checkpw(password.encode(), stored.encode())
     return user if user is not None and user.password_hash and matches else None
 

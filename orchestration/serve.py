@@ -38,20 +38,25 @@ def _commands() -> dict[str, list[str]]:
             str(DAGSTER_PORT),
         ],
         "dagster-daemon": [str(BIN / "dagster-daemon"), "run", *workspace],
-        "streamlit": [
-            str(BIN / "streamlit"),
-            "run",
-            str(PROJECT_ROOT / "app" / "streamlit_app.py"),
-            "--server.port",
-            str(APP_PORT),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--client.toolbarMode",
-            "viewer",
-        ],
+        "streamlit": app_command(APP_PORT),
     }
+
+
+def app_command(port: int) -> list[str]:
+    """`streamlit run` of the app on `port`, headless (also the browser test's)."""
+    return [
+        str(BIN / "streamlit"),
+        "run",
+        str(PROJECT_ROOT / "app" / "streamlit_app.py"),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "viewer",
+    ]
 
 
 def stop_all(names: Iterable[str] | None = None) -> None:

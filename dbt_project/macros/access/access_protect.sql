@@ -3,7 +3,8 @@
     inside the transaction that swaps the rebuilt table in, so no build leaves a mart readable
     without its policies. The work is done by `app_meta.protect_mart(regclass)` (created by
     `access_setup()`), which the write-audit-publish step also calls for the tables it copies into
-    `marts`, and on-run-end calls for every mart.
+    `marts`, and on-run-end calls for every mart. It touches only its own table: marts built in
+    parallel never write the same catalogue row (the schema grant is on-run-start's).
 #}
 {% macro access_protect() %}
 select app_meta.protect_mart('{{ this }}'::regclass);
@@ -28,7 +29,6 @@ as $protect$
 declare
     relation_kind "char";
     relation_name text;
-    schema_name text;
     columns text[];
     scopes text[] := '{}';
     visible_reps constant text :=
@@ -36,27 +36,15 @@ declare
     visible_teams constant text :=
         '(select v.team_id from app_meta.viewer_teams as v where v.db_role = current_user)';
 begin
-    select c.relkind, c.relname, n.nspname
-    into relation_kind, relation_name, schema_name
+    select c.relkind, c.relname
+    into relation_kind, relation_name
     from pg_class as c
-    inner join pg_namespace as n on c.relnamespace = n.oid
     where c.oid = target;
     select array_agg(lower(a.attname::text))
     into columns
     from pg_attribute as a
     where a.attrelid = target and a.attnum > 0 and not a.attisdropped;
 
-    if not has_schema_privilege('spw_app_reader', schema_name, 'usage') then
-        begin
-            execute format('grant usage on schema %I to spw_app_reader', schema_name);
-        exception when others then
-            -- Marts built in parallel may grant it at the same moment ("tuple concurrently
-            -- updated"): fine when the grant is there now.
-            if not has_schema_privilege('spw_app_reader', schema_name, 'usage') then
-                raise;
-            end if;
-        end;
-    end if;
     execute format('grant select on %s to spw_app_reader', target);
     if relation_kind = 'v' then
         execute format('alter view %s set (security_invoker = true)', target);

@@ -91,6 +91,10 @@ grant select on app_meta.viewer_reps, app_meta.viewer_teams, app_meta.viewer_dea
     to spw_manager, spw_rep;
 grant select on app_meta.refreshes, app_meta.check_results to spw_app_reader, spw_app;
 grant select on app_meta.viewers to spw_app;
+-- Once per invocation, not in the marts' post-hooks: marts built in parallel would race on the
+-- schema's catalogue row ("tuple concurrently updated").
+create schema if not exists marts;
+grant usage on schema marts to spw_app_reader;
 
 {{ access_create_protect_function() }}
 {% endmacro %}
