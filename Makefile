@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install warehouse demo demo-advance dagster-home pipeline run serve test lint stop dbt-docs
+.PHONY: help install warehouse demo demo-advance dagster-home pipeline run serve test test-faults lint stop dbt-docs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -46,8 +46,11 @@ pipeline: demo dagster-home ## run the warehouse pipeline job once (no UIs)
 run: pipeline ## set up, run the pipeline on the demo, serve Dagster (:3000) and the app (:8501)
 	@$(PY) -m orchestration.serve
 
-test: install ## run the whole test suite
+test: install ## run the whole test suite (the slow fault-injection tests: make test-faults)
 	@$(PY) -m pytest
+
+test-faults: install ## run only the slow fault-injection tests (kill -9, restarts, concurrent runs)
+	@$(PY) -m pytest -m faults
 
 lint: install ## ruff and sqlfluff
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

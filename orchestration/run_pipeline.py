@@ -1,7 +1,9 @@
 """`make pipeline`: run the warehouse pipeline job once, in this process, and report the outcome.
 
 It is the same job the schedules run. The run is recorded in the Dagster instance at
-`DAGSTER_HOME`, so it shows in the UI's run history like a scheduled run.
+`DAGSTER_HOME`, so it shows in the UI's run history like a scheduled run. It holds the warehouse's
+`pipeline` advisory lock throughout (`orchestration/locks.py`): a second `make pipeline` on the same
+warehouse waits for the first, or gives up with a message naming it.
 """
 
 from __future__ import annotations
@@ -12,17 +14,37 @@ import time
 from dagster import DagsterInstance, DagsterRunStatus
 
 from orchestration.instance import export_storage_url
+from orchestration.locks import LockTimeout, advisory_lock
 from orchestration.warehouse import WarehouseError, export_environment
+
+# A dropped or refused database connection is not a data problem: what to do is in the message.
+LOST_WAREHOUSE_HINT = (
+    "the warehouse connection failed (server down, restarted or unreachable): check it with"
+    " `python -m orchestration.warehouse status` or WAREHOUSE_URL, then re-run `make pipeline`;"
+    " a re-run after a failed or killed run neither loses nor duplicates rows"
+    " (docs/reliability.md)."
+)
 
 
 def main() -> int:
     started = time.monotonic()
     try:
-        export_environment()
+        url = export_environment()
     except WarehouseError as exc:
         print(f"pipeline: {exc}", file=sys.stderr)
         return 1
     export_storage_url()
+    try:
+        with advisory_lock(
+            url, "pipeline", log=lambda line: print(f"pipeline: {line}", file=sys.stderr)
+        ):
+            return _run_job(started)
+    except LockTimeout as exc:
+        print(f"pipeline: refused: {exc}", file=sys.stderr)
+        return 1
+
+
+def _run_job(started: float) -> int:
     from orchestration.definitions import defs
     from orchestration.defs.jobs import PIPELINE_JOB_NAME
 
@@ -42,12 +64,16 @@ def main() -> int:
             f"\n  details: the Dagster UI (make run) or `dagster run` logs for run {result.run_id}",
             file=sys.stderr,
         )
+        lost_warehouse = False
         for event in result.get_step_failure_events():
             error = event.event_specific_data.error if event.event_specific_data else None
             while error is not None and error.cause is not None:
                 error = error.cause  # the root cause says what to fix
             if error is not None:
                 print(f"  {event.step_key}: {error.message.strip()}", file=sys.stderr)
+                lost_warehouse = lost_warehouse or error.cls_name == "OperationalError"
+        if lost_warehouse:
+            print(f"  {LOST_WAREHOUSE_HINT}", file=sys.stderr)
         return 1
 
 
