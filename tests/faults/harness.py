@@ -18,6 +18,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +96,8 @@ class FaultWarehouse:
     name: str
     work: Path
     runs: list[PipelineRun] = field(default_factory=list)
+    # dlt's configuration pointing at the scenario's sources (`SOURCES__...` variables)
+    sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -113,14 +117,13 @@ class FaultWarehouse:
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("WAREHOUSE_", "SPW_", "DEMO_", "DAGSTER_"))
+            if not key.startswith(("WAREHOUSE_", "SPW_", "DEMO_", "DAGSTER_", "SOURCES__"))
         }
+        env.update(self.sources)
         env.update(
             WAREHOUSE_URL=self.sentinel_url,
-            DEMO_ORDERS_URL=with_database(self.sentinel_url, f"{self.name}_orders"),
             SPW_STATE_DIR=str(self.state_dir),
             DAGSTER_HOME=str(self.state_dir / "dagster"),
-            SOURCES__HUBSPOT__ACCESS_TOKEN=SENTINEL_TOKEN,
             PYTHONPATH=os.pathsep.join(filter(None, [str(HOOKS), env.get("PYTHONPATH")])),
             SPW_FAULT_DIR=str(fault_dir),
         )
@@ -173,8 +176,12 @@ class FaultWarehouse:
 CREATED: list[FaultWarehouse] = []
 
 
-def create_fault_warehouse(server_url: str, work: Path) -> FaultWarehouse:
-    """Databases for one fault scenario, the sentinel login, the state folders, the demo."""
+@contextmanager
+def fault_warehouse(server_url: str, work: Path) -> Iterator[FaultWarehouse]:
+    """Databases for one fault scenario, the sentinel login, the state folders, and the tiny
+    company's sources (tests/fixtures/README.md) served for as long as the block runs."""
+    from fixtures.tiny_company import tiny_company_sources
+
     admin_url = with_database(server_url, "postgres")
     name = f"spw_fault_{uuid.uuid4().hex[:10]}"
     for database in (name, f"{name}_orders"):
@@ -190,14 +197,15 @@ def create_fault_warehouse(server_url: str, work: Path) -> FaultWarehouse:
             )
         )
     conn.close()
-    (work / "logs").mkdir(parents=True)
+    for folder in ("logs", "sources", "state/dagster"):
+        (work / folder).mkdir(parents=True)
     warehouse = FaultWarehouse(admin_url=admin_url, name=name, work=work)
-    CREATED.append(warehouse)
-    (warehouse.state_dir / "dagster").mkdir(parents=True)
     shutil.copy(PROJECT_ROOT / "dagster.yaml", warehouse.state_dir / "dagster" / "dagster.yaml")
-    demo = warehouse.run(module="ingestion.demo", args=("build",))
-    assert demo.process.returncode == 0, demo.output()
-    return warehouse
+    CREATED.append(warehouse)
+    orders_url = with_database(warehouse.sentinel_url, f"{name}_orders")
+    with tiny_company_sources(orders_url, work / "sources", token=SENTINEL_TOKEN) as sources:
+        warehouse.sources = sources
+        yield warehouse
 
 
 def restart_on_same_port(server: EmbeddedServer) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from tests.faults.harness import (
     PipelineRun,
-    create_fault_warehouse,
+    fault_warehouse,
     key_counts,
     rows_of_unfinished_loads,
 )
@@ -33,9 +33,9 @@ def event_times(run: PipelineRun, step: str | None, event: str) -> list[dt.datet
 
 
 def test_two_runs_at_once_never_interleave(warehouse_url, tmp_path) -> None:
-    warehouse = create_fault_warehouse(warehouse_url, tmp_path)
-    runs = [warehouse.start(), warehouse.start()]
-    codes = [run.wait() for run in runs]
+    with fault_warehouse(warehouse_url, tmp_path) as warehouse:
+        runs = [warehouse.start(), warehouse.start()]
+        codes = [run.wait() for run in runs]
     assert codes == [0, 0], [run.output()[-3000:] for run in runs]
 
     waited = [run for run in runs if "waiting for the warehouse lock 'pipeline'" in run.output()]

@@ -48,9 +48,9 @@ def test_roles_exist_with_their_attributes(pipeline_runs, query) -> None:
 def test_the_loader_writes_raw_and_nothing_else(pipeline_runs, warehouse_url) -> None:
     with acting_as(warehouse_url, "spw_loader") as cur:
         cur.execute("select count(*) from raw_orders.order_lines")
-        assert cur.fetchone()[0] == 4  # the demo's four order lines
+        assert cur.fetchone()[0] == 15  # the tiny company's order lines
         cur.execute("update raw_orders.order_lines set quantity = quantity")
-        assert cur.rowcount == 4
+        assert cur.rowcount == 15
         cur.execute("create table raw_orders.loader_probe (id int)")
         cur.execute("create schema raw_new_source")  # a new source's first load
     for statement in (
@@ -71,7 +71,7 @@ def test_the_loader_bypasses_row_level_security(pipeline_runs, warehouse_url) ->
         cur.execute("alter table raw_orders.orders force row level security")
         cur.execute("select set_config('role', 'spw_loader', true)")
         cur.execute("select count(*) from raw_orders.orders")
-        assert cur.fetchone()[0] == 3  # the demo's orders O001, O002, O003
+        assert cur.fetchone()[0] == 12  # the tiny company's orders O001..O012
         cur.execute("reset role")
         cur.execute("select set_config('role', 'spw_transformer', true)")
         cur.execute("select count(*) from raw_orders.orders")
@@ -81,7 +81,7 @@ def test_the_loader_bypasses_row_level_security(pipeline_runs, warehouse_url) ->
 def test_the_transformer_reads_raw_and_builds_marts(pipeline_runs, warehouse_url) -> None:
     with acting_as(warehouse_url, "spw_transformer") as cur:
         cur.execute("select count(*) from raw_orders.orders")
-        assert cur.fetchone()[0] == 3
+        assert cur.fetchone()[0] == 12
         cur.execute("create table marts.transformer_probe as select 1 as id")
         cur.execute("create table staging.transformer_probe as select 1 as id")
     for statement in (

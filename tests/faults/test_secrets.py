@@ -19,7 +19,7 @@ from tests.faults.harness import (
     CREATED,
     SENTINEL_PASSWORD,
     SENTINEL_TOKEN,
-    create_fault_warehouse,
+    fault_warehouse,
 )
 
 pytestmark = pytest.mark.faults
@@ -37,8 +37,8 @@ def files_under(folder: Path) -> list[Path]:
 @pytest.fixture(scope="module")
 def searched(warehouse_url, tmp_path_factory) -> list:
     if not CREATED:
-        warehouse = create_fault_warehouse(warehouse_url, tmp_path_factory.mktemp("secrets"))
-        assert warehouse.run().process.returncode == 0
+        with fault_warehouse(warehouse_url, tmp_path_factory.mktemp("secrets")) as warehouse:
+            assert warehouse.run().process.returncode == 0
     return list(CREATED)
 
 
