@@ -26,7 +26,13 @@ from pathlib import Path
 import psycopg2
 from psycopg2 import sql
 
-from orchestration.warehouse import PROJECT_ROOT, EmbeddedServer, ensure_database, with_database
+from orchestration.warehouse import (
+    PROJECT_ROOT,
+    EmbeddedServer,
+    drop_database,
+    ensure_database,
+    with_database,
+)
 
 HOOKS = Path(__file__).parent / "hooks"
 # A run of the demo pipeline takes 1-3 minutes on 2 busy cores; these bound every wait.
@@ -203,9 +209,16 @@ def fault_warehouse(server_url: str, work: Path) -> Iterator[FaultWarehouse]:
     shutil.copy(PROJECT_ROOT / "dagster.yaml", warehouse.state_dir / "dagster" / "dagster.yaml")
     CREATED.append(warehouse)
     orders_url = with_database(warehouse.sentinel_url, f"{name}_orders")
-    with tiny_company_sources(orders_url, work / "sources", token=SENTINEL_TOKEN) as sources:
-        warehouse.sources = sources
-        yield warehouse
+    try:
+        with tiny_company_sources(orders_url, work / "sources", token=SENTINEL_TOKEN) as sources:
+            warehouse.sources = sources
+            yield warehouse
+    finally:
+        for run in warehouse.runs:
+            if run.process.poll() is None:
+                run.kill()
+        for database in (name, f"{name}_orders"):
+            drop_database(admin_url, database)
 
 
 def restart_on_same_port(server: EmbeddedServer) -> None:
@@ -268,13 +281,31 @@ def key_counts(warehouse: FaultWarehouse) -> dict[tuple[str, str], tuple[int, in
 
 
 def rows_of_unfinished_loads(warehouse: FaultWarehouse) -> dict[tuple[str, str], int]:
-    """Per raw table, the rows whose `_dlt_load_id` is not a completed load (status 0)."""
+    """Per raw table, the rows that do not belong to a completed load (status 0): a root table's
+    rows by their `_dlt_load_id`; a nested table's (`parent__child`, no load id of its own) by
+    their root row, which must exist and be of a completed load."""
     counts = {}
     for schema, table in raw_tables(warehouse):
-        ((counts[schema, table],),) = warehouse.query(
-            sql.SQL(
+        columns = {
+            name
+            for (name,) in warehouse.query(
+                "select column_name from information_schema.columns"
+                " where table_schema = %s and table_name = %s",
+                (schema, table),
+            )
+        }
+        loads = sql.Identifier(schema, "_dlt_loads")
+        if "_dlt_load_id" in columns:
+            check = sql.SQL(
                 "select count(*) from {} as t where not exists (select from {} as l"
                 " where l.load_id = t._dlt_load_id and l.status = 0)"
-            ).format(sql.Identifier(schema, table), sql.Identifier(schema, "_dlt_loads"))
-        )
+            ).format(sql.Identifier(schema, table), loads)
+        else:
+            root = sql.Identifier(schema, table.split("__")[0])
+            check = sql.SQL(
+                "select count(*) from {} as t where not exists (select from {} as r"
+                " join {} as l on l.load_id = r._dlt_load_id and l.status = 0"
+                " where r._dlt_id = t._dlt_root_id)"
+            ).format(sql.Identifier(schema, table), root, loads)
+        ((counts[schema, table],),) = warehouse.query(check)
     return counts
