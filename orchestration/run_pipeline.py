@@ -17,6 +17,9 @@ from orchestration.instance import export_storage_url
 from orchestration.locks import LockTimeout, advisory_lock
 from orchestration.warehouse import WarehouseError, export_environment
 
+# Tags the runs of `make pipeline`, so the next one can tell its dead predecessors.
+LAUNCHER_TAG = "spw/launched_by"
+LAUNCHER = "make-pipeline"
 # A dropped or refused database connection is not a data problem: what to do is in the message.
 LOST_WAREHOUSE_HINT = (
     "the warehouse connection failed (server down, restarted or unreachable): check it with"
@@ -44,6 +47,31 @@ def main() -> int:
         return 1
 
 
+def _release_dead_runs(instance: DagsterInstance) -> None:
+    """Fail our earlier runs still marked started, freeing their pool slots.
+
+    Under the warehouse lock no other `make pipeline` is alive, so such a run died (`kill -9`,
+    a lost machine). Its claimed pool slots would otherwise make this run's steps wait forever:
+    Dagster frees them only from the daemon's run monitoring, which `make pipeline` does not run.
+    """
+    from dagster import RunsFilter
+
+    dead = instance.get_runs(
+        RunsFilter(
+            tags={LAUNCHER_TAG: LAUNCHER},
+            statuses=[
+                DagsterRunStatus.NOT_STARTED,
+                DagsterRunStatus.STARTING,
+                DagsterRunStatus.STARTED,
+            ],
+        )
+    )
+    for run in dead:
+        instance.report_run_failed(run, "its process died; found by the next `make pipeline`")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        print(f"pipeline: marked run {run.run_id} failed (its process died)", file=sys.stderr)
+
+
 def _run_job(started: float) -> int:
     from orchestration.definitions import defs
     from orchestration.defs.jobs import PIPELINE_JOB_NAME
@@ -51,7 +79,10 @@ def _run_job(started: float) -> int:
     job = defs.resolve_job_def(PIPELINE_JOB_NAME)
     print(f"pipeline: running job {PIPELINE_JOB_NAME} ...", file=sys.stderr)
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        _release_dead_runs(instance)
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, tags={LAUNCHER_TAG: LAUNCHER}
+        )
         elapsed = time.monotonic() - started
         if result.success:
             print(f"pipeline: succeeded in {elapsed:.0f}s (run {result.run_id})", file=sys.stderr)

@@ -66,7 +66,8 @@ def run_chain(own_server, warehouse: FaultWarehouse) -> Chain:
     run.kill()
     killed["dbt build"] = run
 
-    restarted = warehouse.start(pause="load")
+    # Without Dagster's step retries (orchestration/retries.py), so the failure itself shows.
+    restarted = warehouse.start(pause="load", extra_env={"SOURCE_MAX_RETRIES": "0"})
     restarted.wait_until_paused("load")
     own_server.stop()  # the server goes away while the load is in flight ...
     restarted.resume("load")
