@@ -33,27 +33,29 @@ def event_times(run: PipelineRun, step: str | None, event: str) -> list[dt.datet
 
 
 def test_two_runs_at_once_never_interleave(warehouse_url, tmp_path) -> None:
-    with fault_warehouse(warehouse_url, tmp_path) as warehouse:
+    with fault_warehouse(warehouse_url, tmp_path) as warehouse:  # dropped at the end
         runs = [warehouse.start(), warehouse.start()]
         codes = [run.wait() for run in runs]
-    assert codes == [0, 0], [run.output()[-3000:] for run in runs]
+        assert codes == [0, 0], [run.output()[-3000:] for run in runs]
 
-    waited = [run for run in runs if "waiting for the warehouse lock 'pipeline'" in run.output()]
-    assert len(waited) == 1, "exactly one run waits for the other"
-    (second,) = waited
-    (first,) = [run for run in runs if run is not second]
-    assert "got the warehouse lock 'pipeline' after" in second.output()
+        waited = [
+            run for run in runs if "waiting for the warehouse lock 'pipeline'" in run.output()
+        ]
+        assert len(waited) == 1, "exactly one run waits for the other"
+        (second,) = waited
+        (first,) = [run for run in runs if run is not second]
+        assert "got the warehouse lock 'pipeline' after" in second.output()
 
-    # The second run's job starts only after the first one's ended: loads cannot interleave.
-    (first_end,) = event_times(first, None, "RUN_SUCCESS")
-    (second_start,) = event_times(second, None, "RUN_START")
-    assert second_start >= first_end
-    (first_load_end,) = event_times(first, "raw_orders", "STEP_SUCCESS")
-    (second_load_start,) = event_times(second, "raw_orders", "STEP_START")
-    assert second_load_start >= first_load_end
+        # The second run's job starts only after the first one's ended: loads cannot interleave.
+        (first_end,) = event_times(first, None, "RUN_SUCCESS")
+        (second_start,) = event_times(second, None, "RUN_START")
+        assert second_start >= first_end
+        (first_load_end,) = event_times(first, "raw_orders", "STEP_SUCCESS")
+        (second_load_start,) = event_times(second, "raw_orders", "STEP_START")
+        assert second_load_start >= first_load_end
 
-    # Nothing duplicated, nothing from an unfinished load.
-    counts = key_counts(warehouse)
-    assert counts and all(total == distinct for total, distinct in counts.values()), counts
-    assert sum(total for total, _ in counts.values()) > 0
-    assert set(rows_of_unfinished_loads(warehouse).values()) == {0}
+        # Nothing duplicated, nothing from an unfinished load.
+        counts = key_counts(warehouse)
+        assert counts and all(total == distinct for total, distinct in counts.values()), counts
+        assert sum(total for total, _ in counts.values()) > 0
+        assert set(rows_of_unfinished_loads(warehouse).values()) == {0}
