@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install warehouse demo demo-advance dagster-home pipeline run serve test lint stop dbt-docs close-period statement
+.PHONY: help install warehouse demo demo-advance dagster-home pipeline run serve test test-faults lint stop dbt-docs close-period statement
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -54,8 +54,11 @@ statement: warehouse ## a rep's commission statement: make statement REP=<rep_id
 	@test -n "$(REP)" -a -n "$(PERIOD)" || { echo "statement: e.g. make statement REP=101 PERIOD=2026-01"; exit 2; }
 	@$(PY) -m orchestration.incentives statement $(REP) $(PERIOD) --format $(or $(FORMAT),html)
 
-test: install ## run the whole test suite
+test: install ## run the whole test suite (the slow fault-injection tests: make test-faults)
 	@$(PY) -m pytest
+
+test-faults: install ## run only the slow fault-injection tests (kill -9, restarts, concurrent runs)
+	@$(PY) -m pytest -m faults
 
 lint: install ## ruff and sqlfluff
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -11,7 +11,8 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 from dagster_dlt import DagsterDltResource
 
-from orchestration.warehouse import PROJECT_ROOT
+from orchestration.locks import advisory_lock
+from orchestration.warehouse import PROJECT_ROOT, warehouse_url
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
@@ -62,9 +63,26 @@ def dbt_sources() -> list[tuple[str, str]]:
     return [(schema, name) for kind, schema, name in _dbt_manifest_nodes() if kind == "source"]
 
 
+class LockingDltResource(DagsterDltResource):
+    """dagster-dlt's resource, holding the advisory lock `raw_<source>` (the pipeline's dataset)
+    while it loads, so two runs never load the same source at once (`orchestration/locks.py`)."""
+
+    # `_run` is the generator behind the public `run` (dagster-dlt 0.29); wrapping it keeps the
+    # lock for exactly as long as the load's events are being produced.
+    def _run(self, context, dlt_source, dlt_pipeline, dagster_dlt_translator, **kwargs):  # type: ignore[override]
+        with advisory_lock(warehouse_url(), dlt_pipeline.dataset_name, log=context.log.info):
+            yield from super()._run(
+                context=context,
+                dlt_source=dlt_source,
+                dlt_pipeline=dlt_pipeline,
+                dagster_dlt_translator=dagster_dlt_translator,
+                **kwargs,
+            )
+
+
 def build_resources() -> dict[str, object]:
     """The resources every asset may ask for, by name."""
     return {
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE)),
-        "dlt": DagsterDltResource(),
+        "dlt": LockingDltResource(),
     }

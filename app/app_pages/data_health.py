@@ -37,6 +37,20 @@ else:
         icon=":material/error:",
     )
 
+# A failed blocking check leaves the guarded marts (payouts, commission lines) unpublished: `marts`
+# keeps the previous good tables (write-audit-publish), which are now older than the rest.
+quality = quality_results(ctx.reader)
+blocked = quality[(quality["table_schema"] == "marts_audit") & ~quality["is_success"].astype(bool)]
+if not blocked.empty:
+    st.error(
+        t(
+            "health.unpublished",
+            tables=", ".join(sorted(blocked["table_name"])),
+            at=f"{blocked['validated_at'].max():%Y-%m-%d %H:%M} UTC",
+        ),
+        icon="🚫",
+    )
+
 st.subheader(t("health.sources"))
 loads = source_loads(ctx.reader)
 if loads.empty:
@@ -96,7 +110,6 @@ else:
     )
 
 st.subheader(t("health.quality"))
-quality = quality_results(ctx.reader)
 if quality.empty:
     st.info(t("app.no_rows"))
 else:

@@ -26,7 +26,9 @@ from ingestion.sources.schema import SCHEMA_CONTRACT, materialize_once, typed_co
 FIRST_ROW = 2
 
 
-@dataclass
+# Not frozen: raising an exception sets its `__traceback__`, which a frozen dataclass refuses
+# (the load then failed with "cannot assign to field '__traceback__'" instead of this message).
+@dataclass(eq=False)
 class CellError(ValueError):
     """A value that breaks the file's contract, located so a person can fix it."""
 
@@ -52,10 +54,14 @@ def read_rows(
         ]
         workbook.close()
     else:
+        raw = path.read_bytes()
         try:
-            text = path.read_bytes().decode(encoding)
+            text = raw.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise CellError(path.name, 1, "*", f"not readable as {encoding}: {exc.reason}") from exc
+            row, column = _locate(raw[: exc.start], encoding, delimiter)
+            raise CellError(
+                path.name, row, column, f"not readable as {encoding}: {exc.reason}"
+            ) from exc
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if not rows:
         return []
@@ -65,6 +71,16 @@ def read_rows(
         for row in rows[1:]
         if any(c.strip() for c in row)
     ]
+
+
+def _locate(before: bytes, encoding: str, delimiter: str) -> tuple[int, str]:
+    """The row and column (by header name, when the header reads) of the first bad byte."""
+    lines = before.split(b"\n")
+    row = len(lines)
+    header = next(csv.reader([lines[0].decode(encoding, "replace")], delimiter=delimiter), [])
+    column = lines[-1].count(delimiter.encode())
+    name = header[column].strip().lstrip("\ufeff") if row > 1 and column < len(header) else "*"
+    return row, name
 
 
 def _cell_text(value: Any) -> str:

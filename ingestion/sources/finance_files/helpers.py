@@ -260,7 +260,20 @@ def _weights(
     ]
 
 
+def _once(
+    seen: dict[tuple, tuple[str, int]], what: str, key: tuple, where: tuple[str, int], name: str
+) -> None:
+    """Refuse a second row with the same key: which of two values is right cannot be guessed,
+    and the merge on the key would keep one of them silently."""
+    if (what, *key) in seen:
+        file, row = seen[what, *key]
+        text = " ".join(str(part) for part in key)
+        raise CellError(*where, name, f"a second {what} {text}: {file} row {row} has one already")
+    seen[what, *key] = where
+
+
 def _spend_and_fx(root: Path, folder: FinanceFolder) -> None:
+    seen: dict[tuple, tuple[str, int]] = {}
     spend = []
     for file, row, r in _records(root, "marketing_spend"):
         where = (file, row)
@@ -271,6 +284,7 @@ def _spend_and_fx(root: Path, folder: FinanceFolder) -> None:
         if amount < 0:
             raise CellError(*where, "amount", f"{amount} is negative")
         channel, region = _required(r, where, "channel"), r.get("region_id") or None
+        _once(seen, "spend for", (f"{month:%Y-%m}", channel, region or "*"), where, "month")
         spend.append(
             {
                 "spend_id": f"{month:%Y-%m}:{channel}:{region or '*'}",
@@ -287,13 +301,11 @@ def _spend_and_fx(root: Path, folder: FinanceFolder) -> None:
         rate = parse_decimal(_required(r, where, "rate"), (*where, "rate"))
         if rate <= 0:
             raise CellError(*where, "rate", f"{rate} is not positive")
+        day = parse_date(_required(r, where, "rate_date"), (*where, "rate_date"))
+        pair = (_currency(r, where, "from_currency"), _currency(r, where, "to_currency"))
+        _once(seen, "rate for", (day, *pair), where, "rate_date")
         rates.append(
-            {
-                "rate_date": parse_date(_required(r, where, "rate_date"), (*where, "rate_date")),
-                "from_currency": _currency(r, where, "from_currency"),
-                "to_currency": _currency(r, where, "to_currency"),
-                "fx_rate": rate,
-            }
+            {"rate_date": day, "from_currency": pair[0], "to_currency": pair[1], "fx_rate": rate}
         )
     folder.tables.update(marketing_spend=spend, fx_rates=rates)
 

@@ -65,40 +65,58 @@ def parse_timestamp(value: Any) -> datetime | None:
 
 
 class SearchPaginator(BasePaginator):
-    """`after` paging of one search query, restarted from the last timestamp seen before the
-    query would pass HubSpot's 10,000-result cap.
+    """Keyset paging of a search sorted by `cursor_property`: each page's query restarts at the
+    last timestamp the previous page ended on, rather than continuing HubSpot's `after` offset.
 
-    Records at the restart timestamp come again; the incremental cursor and the merge on `id`
-    drop them, so nothing is lost or duplicated.
+    An offset shifts under a record modified mid-search (it moves to the end of the sorted
+    result, every later record moves up one place, and the one now before the offset is never
+    served; its timestamp is older than the run's cursor, so no later run serves it either:
+    tests/faults/test_crm_api_faults.py). A restart at the last timestamp cannot skip a record.
+    Only a page whose records all share the query's start timestamp (a tie longer than a page)
+    continues by offset, up to HubSpot's 10,000-result cap. Records at a restart timestamp come
+    again; the incremental cursor and the merge on `id` drop them. A server answering the same
+    page again and again stops the search with an error instead of looping.
     """
+
+    MAX_STALLED_PAGES = 3
 
     def __init__(self, cursor_property: str) -> None:
         super().__init__()
         self.cursor_property = cursor_property
         self._after: str | None = None
-        self._restart_from: str | None = None
-        self._query_starts_at: Any = None
+        self._since: int | None = None
+        self._stalled = 0
 
-    def _cursor(self, record: dict[str, Any]) -> Any:
-        return record.get("properties", {}).get(self.cursor_property)
+    def init_request(self, request: Request) -> None:
+        self._since = int(request.json["filterGroups"][0]["filters"][0]["value"])
+
+    def _stamp(self, record: dict[str, Any]) -> int:
+        return int(epoch_ms(record.get("properties", {}).get(self.cursor_property)))
 
     def update_state(self, response: Response, data: list[Any] | None = None) -> None:
-        if self._query_starts_at is None and data:
-            self._query_starts_at = self._cursor(data[0])
         following = response.json().get("paging", {}).get("next", {}).get("after")
-        if following is None:
+        if following is None or not data:
             self._has_next_page = False
             return
-        if int(following) + SEARCH_PAGE_SIZE <= settings.SEARCH_RESULT_CAP:
+        first, last = self._stamp(data[0]), self._stamp(data[-1])
+        if first == last == self._since:
+            if int(following) + SEARCH_PAGE_SIZE > settings.SEARCH_RESULT_CAP:
+                value = data[-1]["properties"][self.cursor_property]
+                raise HubSpotSearchError(
+                    f"more than {settings.SEARCH_RESULT_CAP} records share "
+                    f"{self.cursor_property} = {value}; the search cannot page past them"
+                )
             self._after = following
             return
-        last = self._cursor((data or [{}])[-1])
-        if epoch_ms(last) == epoch_ms(self._query_starts_at):
+        restart = max(last, self._since or 0)
+        stalled = restart == self._since and self._after is None
+        self._stalled = self._stalled + 1 if stalled else 0
+        if self._stalled >= self.MAX_STALLED_PAGES:
             raise HubSpotSearchError(
-                f"more than {settings.SEARCH_RESULT_CAP} records share {self.cursor_property} = "
-                f"{last}; the search cannot page past them"
+                f"the search for {self.cursor_property} >= {restart} returned the same page"
+                f" {self._stalled + 1} times: HubSpot is not advancing; try again later"
             )
-        self._restart_from, self._after, self._query_starts_at = epoch_ms(last), None, None
+        self._since, self._after = restart, None
 
     def update_request(self, request: Request) -> None:
         body = request.json
@@ -106,8 +124,7 @@ class SearchPaginator(BasePaginator):
             body.pop("after", None)
         else:
             body["after"] = self._after
-        if self._restart_from is not None:
-            body["filterGroups"][0]["filters"][0]["value"] = self._restart_from
+        body["filterGroups"][0]["filters"][0]["value"] = str(self._since)
 
 
 def search_body(cursor_property: str, since_ms: str, properties: list[str]) -> dict[str, Any]:

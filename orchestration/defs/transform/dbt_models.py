@@ -11,7 +11,9 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from orchestration.locks import advisory_lock
 from orchestration.resources import ensure_dbt_manifest
+from orchestration.warehouse import warehouse_url
 
 
 class WarehouseTableTranslator(DagsterDbtTranslator):
@@ -31,5 +33,7 @@ class WarehouseTableTranslator(DagsterDbtTranslator):
     ),
 )
 def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator:
-    """`dbt build` of the selected models: runs each model, then its tests."""
-    yield from dbt.cli(["build"], context=context).stream()
+    """`dbt build` of the selected models: runs each model, then its tests. One build at a time
+    per warehouse (the advisory lock `dbt_build`), whichever run or instance started it."""
+    with advisory_lock(warehouse_url(), "dbt_build", log=context.log.info):
+        yield from dbt.cli(["build"], context=context).stream()
