@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install warehouse demo demo-advance dagster-home pipeline run serve test lint stop dbt-docs
+.PHONY: help install warehouse demo demo-advance dagster-home pipeline run serve test lint stop dbt-docs bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -48,6 +48,11 @@ run: pipeline ## set up, run the pipeline on the demo, serve Dagster (:3000) and
 
 test: install ## run the whole test suite
 	@$(PY) -m pytest
+
+SCALE ?= S
+RUNS ?= 3
+bench: install ## measure every step at SCALE=S|L in a separate warehouse (bench/README.md)
+	@$(PY) -m bench --scale $(SCALE) --runs $(RUNS)
 
 lint: install ## ruff and sqlfluff
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
