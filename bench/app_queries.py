@@ -49,8 +49,9 @@ def record_page_queries() -> list[RecordedQuery]:
     original = connection._query
 
     def recording_query(db_role: str, sql: str, params: dict[str, object]):
+        frame = original(db_role, sql, params)  # a mart not built yet raises: not recorded
         recorded.append(RecordedQuery(page[0], db_role, sql, tuple(sorted(params.items()))))
-        return original(db_role, sql, params)
+        return frame
 
     connection._query = recording_query
     try:

@@ -50,6 +50,12 @@ ROWS = [
 ]
 
 
+def previous(scale: str) -> dict:
+    """The scale's latest results, or nothing."""
+    path = RESULTS_DIR / f"latest-{scale}.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
 def goals_met(results: dict) -> dict[str, bool | None]:
     """Each goal: met, missed, or None when a figure it needs was not measured."""
     met: dict[str, bool | None] = {}
