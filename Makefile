@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install warehouse demo demo-advance dagster-home pipeline run serve test test-faults lint stop dbt-docs close-period statement
+.PHONY: help install warehouse demo demo-advance dagster-home pipeline run serve test test-faults lint stop dbt-docs close-period statement bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -59,6 +59,11 @@ test: install ## run the whole test suite (the slow fault-injection tests: make 
 
 test-faults: install ## run only the slow fault-injection tests (kill -9, restarts, concurrent runs)
 	@$(PY) -m pytest -m faults
+
+SCALE ?= S
+RUNS ?= 3
+bench: install ## measure every step at SCALE=S|L in a separate warehouse (bench/README.md)
+	@$(PY) -m bench --scale $(SCALE) --runs $(RUNS)
 
 lint: install ## ruff and sqlfluff
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

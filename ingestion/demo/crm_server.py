@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 SEARCH_RESULT_CAP = 10_000
 LIST_LIMIT_MAX = 100
 SEARCH_LIMIT_MAX = 200
+SEARCHES_KEPT = 16  # recent search queries whose matches are kept per object type
 # HubSpot's default properties per object (others, custom ones included, only when asked for)
 DEFAULT_PROPERTIES = {
     "deals": [
@@ -90,6 +91,9 @@ class _Index:
             (r for r in records if r.get("archived")), key=lambda r: _id_key(r["id"])
         )
         self.property_names = sorted({name for r in records for name in r["properties"]})
+        # matched and sorted records per search (filters and sorts): paging through one query
+        # filters and sorts once, not once per page
+        self.searches: dict[str, list[dict[str, Any]]] = {}
 
 
 def _id_key(record_id: str) -> tuple[int, str]:
@@ -341,17 +345,24 @@ class CrmApi:
                 "message": "Search results are limited to 10,000 per query.",
             }
         groups = body.get("filterGroups") or [{"filters": []}]
-        matched = [
-            r
-            for r in index.live
-            if any(all(_matches(r, f) for f in g.get("filters", [])) for g in groups)
-        ]
-        for sort in reversed(body.get("sorts") or []):
-            name = sort["propertyName"] if isinstance(sort, dict) else sort
-            descending = isinstance(sort, dict) and sort.get("direction") == "DESCENDING"
-            matched.sort(
-                key=lambda r, n=name: _compare_key(r["properties"].get(n)), reverse=descending
-            )
+        sorts = body.get("sorts") or []
+        key = json.dumps([groups, sorts], sort_keys=True)
+        matched = index.searches.get(key)
+        if matched is None:
+            matched = [
+                r
+                for r in index.live
+                if any(all(_matches(r, f) for f in g.get("filters", [])) for g in groups)
+            ]
+            for sort in reversed(sorts):
+                name = sort["propertyName"] if isinstance(sort, dict) else sort
+                descending = isinstance(sort, dict) and sort.get("direction") == "DESCENDING"
+                matched.sort(
+                    key=lambda r, n=name: _compare_key(r["properties"].get(n)), reverse=descending
+                )
+            if len(index.searches) >= SEARCHES_KEPT:
+                index.searches.clear()
+            index.searches[key] = matched
         page, paging = self._page(matched, str(after), limit)
         results = [self._render(object_type, r, body.get("properties"), [], []) for r in page]
         return 200, {"total": len(matched), "results": results, **paging}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -56,12 +56,21 @@ def epoch_ms(value: Any) -> str:
 
 
 def parse_timestamp(value: Any) -> datetime | None:
+    """An aware UTC-based datetime from epoch milliseconds or ISO 8601 (naive means UTC).
+
+    The standard library's parser comes first: it is many times faster than pendulum's, which
+    took a fifth of a CRM load's time (`bench/README.md`); pendulum reads what it cannot.
+    """
     if value in (None, ""):
         return None
     text = str(value)
     if text.isdigit():
-        return pendulum.from_timestamp(int(text) / 1000)
-    return pendulum.parse(text)
+        return datetime.fromtimestamp(int(text) / 1000, tz=UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return pendulum.parse(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class SearchPaginator(BasePaginator):

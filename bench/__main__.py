@@ -1,0 +1,218 @@
+"""`make bench SCALE=S|L` (`python -m bench --scale S`): build the demo company at that scale in
+the benchmark's own warehouse and measure every step, each figure the median of `--runs` runs.
+
+Steps, in order (the last one changes the demo, so it runs last):
+ingest (COPY limit, our orders path, the CRM over HTTP), the end-to-end pipeline on an empty
+warehouse, dbt full build, checks, the app's page queries, dbt after a 1% change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import psutil
+
+from bench.environment import SCALES, BenchEnvironment, say
+
+# Days the demo clock moves for the incremental build: about 1% of the order lines.
+INCREMENT_DAYS = 7
+CRM_PAGE_SIZE = 100
+STEPS = ("ingest", "crm", "pipeline", "transform", "app", "incremental")
+
+
+class Recorder:
+    """Collects each run's figures; the results are their medians, with the load average."""
+
+    def __init__(self, scale: str, runs: int, earlier: dict[str, Any]) -> None:
+        self.runs = runs
+        self.each: dict[str, list[float]] = {}
+        self.results: dict[str, Any] = {
+            **earlier,
+            "scale": scale,
+            "demo_scale": SCALES[scale],
+            "runs": runs,
+            "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "machine_cores": os.cpu_count(),
+            "machine_memory_gib": psutil.virtual_memory().total / 2**30,
+            "machine_platform": platform.platform(),
+            "load_avg_start": os.getloadavg()[0],
+        }
+
+    def repeat(self, step: str, once: Callable[[int], dict[str, float]]) -> None:
+        """Run `once` `runs` times; record the median of every figure it returns."""
+        for number in range(self.runs):
+            figures = once(number)
+            say(
+                f"{step} run {number + 1}/{self.runs}: "
+                + ", ".join(f"{k}={v:,.3f}" for k, v in figures.items())
+            )
+            for key, value in figures.items():
+                self.each.setdefault(key, []).append(value)
+        load = os.getloadavg()[0]
+        for key in figures:
+            self.results[key] = statistics.median(self.each[key])
+            self.results[f"load_avg_{key}"] = load
+            self.results[f"runs_{key}"] = self.runs
+            self.results[f"measured_at_{key}"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def measure_ingest(env: BenchEnvironment, rec: Recorder) -> None:
+    from bench import ingest
+
+    rec.results["source_rows"] = ingest.source_row_count(env)
+
+    def copy_then_ours(_: int) -> dict[str, float]:
+        """One COPY and one dlt load back to back, so both see the same load on the machine."""
+        copied, copy_s = ingest.copy_once(env)
+        rows, seconds = ingest.dlt_orders_once(env)
+        if rows != copied:
+            raise RuntimeError(f"dlt loaded {rows} rows, COPY moved {copied}")
+        return {
+            "copy_rows_per_s": copied / copy_s,
+            "copy_s": copy_s,
+            "ingest_orders_rows_per_s": rows / seconds,
+            "ingest_orders_s": seconds,
+        }
+
+    rec.repeat("copy and ingest", copy_then_ours)
+    rec.results["ingest_share_of_copy"] = (
+        rec.results["ingest_orders_rows_per_s"] / rec.results["copy_rows_per_s"]
+    )
+
+
+def measure_crm(env: BenchEnvironment, rec: Recorder, crm: tuple[str, str]) -> None:
+    from bench import ingest
+
+    def crm_http(_: int) -> dict[str, float]:
+        run = ingest.crm_once(env, *crm, page_size=CRM_PAGE_SIZE)
+        return {
+            "crm_records": run["records"],
+            "crm_records_per_s": run["records"] / run["seconds"],
+            "crm_wait_share": run["waiting_s"] / run["seconds"],
+            "crm_s": run["seconds"],
+        }
+
+    rec.repeat("crm", crm_http)
+    rec.results["crm_page_size"] = CRM_PAGE_SIZE
+
+
+def measure_pipeline(env: BenchEnvironment, rec: Recorder) -> None:
+    from bench.process import measure
+    from orchestration.warehouse import PROJECT_ROOT
+
+    def pipeline(number: int) -> dict[str, float]:
+        env.reset_warehouse()
+        log = env.home / f"pipeline-{number + 1}.log"
+        run = measure(
+            [sys.executable, "-m", "orchestration.run_pipeline"],
+            cwd=PROJECT_ROOT,
+            env=env.variables(),
+            log=log,
+        )
+        if run.returncode != 0:
+            raise RuntimeError(f"the pipeline failed: see {log}")
+        return {"pipeline_wall_s": run.wall_s, "pipeline_peak_rss_mib": run.peak_rss_mib}
+
+    rec.repeat("pipeline", pipeline)
+
+
+def measure_transform(env: BenchEnvironment, rec: Recorder) -> None:
+    from bench import transform
+
+    rec.repeat("dbt full", lambda _: {"dbt_full_s": transform.dbt_full_once(env)})
+    rec.repeat("checks", lambda _: transform.checks_once(env))
+
+
+def measure_incremental(env: BenchEnvironment, rec: Recorder, crm: tuple[str, str]) -> None:
+    from bench import ingest, transform
+
+    def incremental(_: int) -> dict[str, float]:
+        before = ingest.order_line_stamp(env)
+        env.advance_demo(INCREMENT_DAYS)
+        changed = ingest.changed_order_lines(env, before)
+        transform.load_changes(env, crm)
+        return {
+            "dbt_incremental_s": transform.dbt_incremental_once(env),
+            "incremental_change_share": changed / before[0],
+        }
+
+    rec.repeat("dbt incremental", incremental)
+
+
+def measure_app(env: BenchEnvironment, rec: Recorder) -> None:
+    from bench import app_queries
+
+    queries = app_queries.record_page_queries()
+    rec.results["app_queries"] = len(queries)
+    rec.repeat("app", lambda _: app_queries.replay_once(env, queries))
+    for page, total in app_queries.page_totals_ms(queries).items():
+        rec.results[f"app_page_ms_{page.removeprefix('app_pages/').removesuffix('.py')}"] = total
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--scale", choices=sorted(SCALES), default="S")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--steps",
+        default=",".join(STEPS),
+        help=f"comma-separated subset of {','.join(STEPS)} (the others are not measured)",
+    )
+    parser.add_argument("--keep", action="store_true", help="leave the bench warehouse running")
+    args = parser.parse_args(argv)
+    steps = [step for step in args.steps.split(",") if step]
+    unknown = set(steps) - set(STEPS)
+    if unknown:
+        parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
+    env = BenchEnvironment(args.scale)
+    from bench import report
+
+    # a run of some steps keeps the other steps' figures from the scale's previous results
+    earlier = {} if steps == list(STEPS) else report.previous(args.scale)
+    rec = Recorder(args.scale, args.runs, earlier)
+    env.start()
+    try:
+        started = time.perf_counter()
+        env.build_demo()
+        rec.results["demo_build_s"] = time.perf_counter() - started
+        needs_marts = bool({"transform", "app", "incremental"} & set(steps)) and not env.has_marts()
+        needs_crm = bool({"crm", "pipeline", "incremental"} & set(steps))
+        crm = env.start_crm() if needs_crm or needs_marts else ("", "")
+        rec.results["steps"] = ",".join(steps)
+        if "ingest" in steps:
+            measure_ingest(env, rec)
+        if "crm" in steps:
+            measure_crm(env, rec, crm)
+        if "pipeline" in steps or needs_marts:
+            measure_pipeline(env, rec)
+        if "transform" in steps:
+            measure_transform(env, rec)
+        if "app" in steps:
+            measure_app(env, rec)
+        if "incremental" in steps:
+            measure_incremental(env, rec, crm)
+    finally:
+        if args.keep:
+            env.stop_crm()
+        else:
+            env.stop()
+    met = report.goals_met(rec.results)
+    rec.results.update({f"goal_{name}": ok for name, ok in met.items()})
+    rec.results["goals_met"] = all(met.values())  # a goal not measured is not met
+    rec.results["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    for path in report.write(rec.results, rec.each, complete=steps == list(STEPS)):
+        say(f"wrote {path}")
+    missed = [name for name, ok in met.items() if ok is False]
+    say("every goal met" if not missed else f"goals missed: {', '.join(missed)}")
+    return 0 if not missed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""The benchmark's own world: a separate embedded PostgreSQL, state folder and Dagster home.
+
+Everything lives under `.state/bench/<scale>/`, so a benchmark never touches the user's demo
+warehouse, demo state or Dagster runs. The demo company is built there at the chosen scale; its
+CRM server runs as a child of the benchmark and stops with it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingestion.demo.crm_service import _answers
+from orchestration.warehouse import (
+    DATABASE,
+    PROJECT_ROOT,
+    EmbeddedServer,
+    connection_environment,
+    drop_database,
+    ensure_database,
+    with_database,
+)
+
+BENCH_ROOT = PROJECT_ROOT / ".state" / "bench"
+# `python -m ingestion.demo build --scale N`: 7 makes about 100,000 order lines and 20,000 deals,
+# 70 about 1,000,000 and 200,000 (the generator's own note).
+SCALES = {"S": 7.0, "L": 70.0}
+DEMO_SEED = 7
+DEMO_ORDERS_DATABASE = "demo_orders"
+
+
+def say(message: str) -> None:
+    """Progress on stderr, with the wall clock, so a long run shows where it is."""
+    print(f"bench {time.strftime('%H:%M:%S')}: {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class BenchEnvironment:
+    """The isolated warehouse, demo sources and state of one benchmark scale."""
+
+    scale: str
+    home: Path = field(init=False)
+    server: EmbeddedServer = field(init=False)
+    _crm: subprocess.Popen | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.home = BENCH_ROOT / self.scale
+        self.server = EmbeddedServer(home=self.home / "warehouse")
+
+    @property
+    def url(self) -> str:
+        return self.server.url(DATABASE)
+
+    @property
+    def orders_url(self) -> str:
+        return self.server.url(DEMO_ORDERS_DATABASE)
+
+    @property
+    def state_dir(self) -> Path:
+        return self.home / "state"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    def variables(self) -> dict[str, str]:
+        """What every component reads to find the benchmark's warehouse instead of the user's."""
+        return {
+            **connection_environment(self.url),
+            "DEMO_ORDERS_URL": self.orders_url,
+            "SPW_STATE_DIR": str(self.state_dir),
+            "DAGSTER_HOME": str(self.dagster_home),
+        }
+
+    def start(self) -> None:
+        """Start the benchmark's server and point this process's environment at it."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.server.start()
+        os.environ.update(self.variables())
+        self.dagster_home.mkdir(parents=True, exist_ok=True)
+        self.run([sys.executable, "-m", "orchestration.instance"], quiet=True)
+        say(f"warehouse on 127.0.0.1:{self.server.port}, data in {self.home}")
+
+    def run(self, argv: list[str], quiet: bool = False) -> subprocess.CompletedProcess[str]:
+        """Run a command in the project with the benchmark's environment; fail loudly."""
+        result = subprocess.run(
+            argv,
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **self.variables()},
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"`{' '.join(argv)}` failed ({result.returncode}):\n"
+                f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+            )
+        if not quiet and result.stderr.strip():
+            print(result.stderr.strip(), file=sys.stderr, flush=True)
+        return result
+
+    def build_demo(self) -> None:
+        """The demo company at this scale, rebuilt from its seed so every benchmark starts equal."""
+        self.stop_crm()
+        shutil.rmtree(self.state_dir / "demo", ignore_errors=True)
+        self.run(
+            [
+                sys.executable,
+                "-m",
+                "ingestion.demo",
+                "build",
+                "--rebuild",
+                "--no-server",
+                "--seed",
+                str(DEMO_SEED),
+                "--scale",
+                str(SCALES[self.scale]),
+            ]
+        )
+
+    def advance_demo(self, days: int) -> None:
+        """Move the demo clock: new orders and leads, moved deals (the CRM server follows)."""
+        self.run([sys.executable, "-m", "ingestion.demo", "advance", "--days", str(days)])
+
+    def reset_warehouse(self) -> None:
+        """An empty warehouse database and no dlt or Dagster state: the next load is a first one.
+
+        The demo orders database (the source) stays as it is.
+        """
+        admin = with_database(self.url, "postgres")
+        drop_database(admin, DATABASE)
+        ensure_database(admin, DATABASE)
+        shutil.rmtree(self.state_dir / "dlt", ignore_errors=True)
+        for folder in ("storage", "history", "schedules", "logs"):
+            shutil.rmtree(self.dagster_home / folder, ignore_errors=True)
+        for name in ("runs.db", "schedules.db"):
+            (self.dagster_home / name).unlink(missing_ok=True)
+
+    def has_marts(self) -> bool:
+        """Whether a pipeline has built the marts (the later steps need them)."""
+        import psycopg
+
+        with psycopg.connect(self.url) as conn:
+            found = conn.execute("select to_regclass('marts.fct_orders')").fetchone()[0]
+        return found is not None
+
+    def start_crm(self, timeout_s: float = 600) -> tuple[str, str]:
+        """Serve the demo CRM of this scale; return its URL and token."""
+        endpoint_file = self.state_dir / "demo" / "crm_server.json"
+        endpoint_file.unlink(missing_ok=True)
+        log = open(self.home / "crm.log", "ab")  # noqa: SIM115 (open for the child's life)
+        self._crm = subprocess.Popen(
+            [sys.executable, "-m", "ingestion.demo.crm_service"],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **self.variables()},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self._crm.poll() is not None:
+                raise RuntimeError(f"the demo CRM server exited: see {self.home / 'crm.log'}")
+            if endpoint_file.exists():
+                endpoint = json.loads(endpoint_file.read_text())
+                if _answers(endpoint["url"], endpoint["token"]):
+                    return endpoint["url"], endpoint["token"]
+            time.sleep(0.5)
+        raise RuntimeError(f"the demo CRM server did not answer: see {self.home / 'crm.log'}")
+
+    def stop_crm(self) -> None:
+        if self._crm is not None and self._crm.poll() is None:
+            self._crm.terminate()
+            try:
+                self._crm.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._crm.kill()
+        self._crm = None
+
+    def restart_server(self) -> None:
+        """Stop and start PostgreSQL: its shared buffers are empty afterwards (a cold server)."""
+        self.server.stop()
+        self.server.start()
+        os.environ.update(self.variables())
+
+    def stop(self) -> None:
+        self.stop_crm()
+        self.server.stop()
