@@ -1,0 +1,32 @@
+{#-
+    Every commission line the current data and plans give, for every period, closed or not: the
+    closed ones are compared with what was frozen (int_commission_lines_adjusted); the open ones
+    are paid. Draws and recoveries come later, on top of these.
+-#}
+with
+
+revenue_lines as (
+    select * from {{ ref('int_commission_lines_revenue') }}
+),
+
+clawback_lines as (
+    select * from {{ ref('int_commission_lines_clawed_back') }}
+),
+
+period_lines as (
+    select * from {{ ref('int_commission_lines_period') }}
+),
+
+unioned as (
+    select * from revenue_lines
+    union all
+    select * from clawback_lines
+    union all
+    select * from period_lines
+),
+
+final as (
+    select * from unioned
+)
+
+select * from final

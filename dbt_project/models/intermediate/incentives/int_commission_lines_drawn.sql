@@ -1,0 +1,144 @@
+{#-
+    Recoverable draws and their recoveries for open periods (closed ones are frozen). A period's
+    earnings are all its other open lines, adjustments included. The carry-forward itself is the
+    `recoverable_draw_carry_forward` macro.
+-#}
+with recursive
+
+rep_periods as (
+    select * from {{ ref('int_rep_periods_planned') }}
+),
+
+computed_lines as (
+    select * from {{ ref('int_commission_lines_computed') }}
+),
+
+adjustment_lines as (
+    select * from {{ ref('int_commission_lines_adjusted') }}
+),
+
+closed_lines as (
+    select * from {{ ref('stg_incentives_closed__commission_lines') }}
+),
+
+open_lines as (
+    select
+        computed_lines.rep_id,
+        computed_lines.period_start,
+        computed_lines.amount
+    from computed_lines
+    inner join rep_periods
+        on
+            computed_lines.rep_id = rep_periods.rep_id
+            and computed_lines.period_start = rep_periods.period_start
+    where not rep_periods.is_closed
+    union all
+    select
+        rep_id,
+        period_start,
+        amount
+    from adjustment_lines
+),
+
+open_earnings as (
+    select
+        rep_id,
+        period_start,
+        sum(amount) as earned_amount
+    from open_lines
+    group by rep_id, period_start
+),
+
+closed_draws as (
+    select
+        rep_id,
+        period_start,
+        sum(case when payout_component = 'draw' then amount else 0 end) as draw_amount,
+        -sum(case when payout_component = 'recovery' then amount else 0 end) as recovery_amount
+    from closed_lines
+    group by rep_id, period_start
+),
+
+sequenced as (
+    select
+        rep_periods.rep_id,
+        rep_periods.period_start,
+        rep_periods.is_closed,
+        rep_periods.plan_id,
+        rep_periods.plan_version,
+        rep_periods.draw_guarantee_amount as guarantee_amount,
+        coalesce(open_earnings.earned_amount, 0) as earned_amount,
+        coalesce(closed_draws.draw_amount, 0) as closed_draw_amount,
+        coalesce(closed_draws.recovery_amount, 0) as closed_recovery_amount,
+        row_number() over (
+            partition by rep_periods.rep_id
+            order by rep_periods.period_start
+        ) as period_number
+    from rep_periods
+    left join open_earnings
+        on
+            rep_periods.rep_id = open_earnings.rep_id
+            and rep_periods.period_start = open_earnings.period_start
+    left join closed_draws
+        on
+            rep_periods.rep_id = closed_draws.rep_id
+            and rep_periods.period_start = closed_draws.period_start
+),
+
+carried as (
+    {{ recoverable_draw_carry_forward('sequenced') }}
+),
+
+movements as (
+    select
+        sequenced.rep_id,
+        sequenced.period_start,
+        sequenced.plan_id,
+        sequenced.plan_version,
+        'draw' as rule,
+        'draw' as payout_component,
+        carried.draw_amount as basis_amount,
+        1 as rate
+    from carried
+    inner join sequenced
+        on
+            carried.rep_id = sequenced.rep_id
+            and carried.period_number = sequenced.period_number
+    where not sequenced.is_closed and carried.draw_amount > 0
+    union all
+    select
+        sequenced.rep_id,
+        sequenced.period_start,
+        sequenced.plan_id,
+        sequenced.plan_version,
+        'draw_recovery' as rule,
+        'recovery' as payout_component,
+        carried.recovery_amount as basis_amount,
+        -1 as rate
+    from carried
+    inner join sequenced
+        on
+            carried.rep_id = sequenced.rep_id
+            and carried.period_number = sequenced.period_number
+    where not sequenced.is_closed and carried.recovery_amount > 0
+),
+
+final as (
+    select
+        rep_id,
+        period_start,
+        'rep_period' as source_type,
+        rep_id || '/' || to_char(period_start, 'YYYY-MM') as source_id,
+        cast(period_start + interval '1 month - 1 day' as date) as source_date,
+        plan_id,
+        plan_version,
+        rule,
+        payout_component,
+        cast(basis_amount as numeric(18, 2)) as basis_amount,
+        cast(rate as numeric(12, 6)) as rate,
+        {{ money_round('basis_amount * rate') }} as amount,
+        '{{ var("reporting_currency") }}' as amount_currency
+    from movements
+)
+
+select * from final

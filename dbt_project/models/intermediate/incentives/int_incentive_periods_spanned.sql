@@ -1,0 +1,69 @@
+{#-
+    The commission periods (calendar months) from the first month with an incentive event to the
+    last, plus the month after the latest closed one so corrections to it always have an open
+    period to land in. Bounded by the data, not the clock: the same inputs give the same periods.
+-#}
+with
+
+order_credits as (
+    select * from {{ ref('int_order_line_credits_split') }}
+),
+
+refund_events as (
+    select * from {{ ref('int_refund_events_allocated') }}
+),
+
+activity as (
+    select * from {{ ref('fct_rep_activity_monthly') }}
+),
+
+closed_periods as (
+    select * from {{ ref('stg_incentives_closed__closed_periods') }}
+),
+
+event_months as (
+    select cast(date_trunc('month', order_date) as date) as period_start
+    from order_credits
+    union
+    select cast(date_trunc('month', refund_date) as date) as period_start
+    from refund_events
+    union
+    select month_start as period_start
+    from activity
+    union
+    select period_start
+    from closed_periods
+    union
+    select cast(max(period_start) + interval '1 month' as date) as period_start
+    from closed_periods
+),
+
+bounds as (
+    select
+        min(period_start) as first_period_start,
+        max(period_start) as last_period_start
+    from event_months
+),
+
+spine as (
+    select cast(month_start as date) as period_start
+    from bounds
+    cross join
+        generate_series(
+            bounds.first_period_start, bounds.last_period_start, interval '1 month'
+        ) as months (month_start)
+),
+
+final as (
+    select
+        spine.period_start,
+        cast(spine.period_start + interval '1 month - 1 day' as date) as period_end,
+        cast(spine.period_start + interval '1 month' as date) - spine.period_start as period_days,
+        closed_periods.period_start is not null as is_closed,
+        closed_periods.closed_at
+    from spine
+    left join closed_periods
+        on spine.period_start = closed_periods.period_start
+)
+
+select * from final

@@ -1,0 +1,68 @@
+{#-
+    Process and growth points: a rep whose visits (or trainings) in the month reach the plan's
+    threshold earns the plan's points for that reason, once per period.
+-#}
+with
+
+rep_periods as (
+    select * from {{ ref('int_rep_periods_planned') }}
+),
+
+activity as (
+    select * from {{ ref('fct_rep_activity_monthly') }}
+),
+
+measured as (
+    select
+        rep_periods.rep_id,
+        rep_periods.period_start,
+        rep_periods.plan_id,
+        rep_periods.plan_version,
+        rep_periods.visits_threshold,
+        rep_periods.visits_points,
+        rep_periods.trainings_threshold,
+        rep_periods.trainings_points,
+        coalesce(activity.visit_count, 0) as visit_count,
+        coalesce(activity.training_count, 0) as training_count
+    from rep_periods
+    inner join activity
+        on
+            rep_periods.rep_id = activity.rep_id
+            and rep_periods.period_start = activity.month_start
+),
+
+visit_points as (
+    select
+        rep_id,
+        period_start,
+        'visits' as reason,
+        plan_id,
+        plan_version,
+        visit_count as metric_value,
+        visits_threshold as threshold,
+        visits_points as points
+    from measured
+    where visits_threshold is not null and visit_count >= visits_threshold
+),
+
+training_points as (
+    select
+        rep_id,
+        period_start,
+        'trainings' as reason,
+        plan_id,
+        plan_version,
+        training_count as metric_value,
+        trainings_threshold as threshold,
+        trainings_points as points
+    from measured
+    where trainings_threshold is not null and training_count >= trainings_threshold
+),
+
+final as (
+    select * from visit_points
+    union all
+    select * from training_points
+)
+
+select * from final

@@ -1,0 +1,60 @@
+{#-
+    Each refund or cancellation as the part of each order line it returns: a line refund returns
+    `refund_amount` of that line's gross; a whole-order one returns the same proportion of every
+    line. Amounts stay in the order currency: clawbacks use the ratio, never a converted amount.
+-#}
+with
+
+refunds as (
+    select * from {{ ref('stg_orders__refunds') }}
+),
+
+order_lines as (
+    select * from {{ ref('fct_order_lines') }}
+),
+
+order_totals as (
+    select
+        order_id,
+        sum(gross_amount) as order_gross_amount
+    from order_lines
+    group by order_id
+),
+
+returned_lines as (
+    select
+        refunds.refund_id,
+        refunds.refund_type,
+        refunds.refund_date,
+        order_lines.order_id,
+        order_lines.order_line_id,
+        order_lines.order_date,
+        refunds.refund_amount,
+        case
+            when refunds.order_line_id is null then order_totals.order_gross_amount
+            else order_lines.gross_amount
+        end as refunded_of_amount
+    from refunds
+    inner join order_lines
+        on refunds.order_id = order_lines.order_id
+    inner join order_totals
+        on refunds.order_id = order_totals.order_id
+    where refunds.order_line_id is null or refunds.order_line_id = order_lines.order_line_id
+),
+
+final as (
+    select
+        refund_id,
+        refund_type,
+        refund_date,
+        order_id,
+        order_line_id,
+        order_date,
+        refund_date - order_date as days_after_order,
+        least(refund_amount, refunded_of_amount) as refund_amount,
+        refunded_of_amount
+    from returned_lines
+    where refunded_of_amount > 0
+)
+
+select * from final

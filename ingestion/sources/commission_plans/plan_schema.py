@@ -1,0 +1,231 @@
+"""The commission plan file schema: what finance may write in a plan YAML, checked on load.
+
+A plan file holds one plan and its effective-dated versions; each version is complete (not a
+delta of the previous one). `docs/incentives.md` documents every field with examples. Amounts and
+rates are `Decimal` (the YAML loader never makes floats), and their scale is bounded so every
+product of a basis and a rate is exact before the one rounding step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# A rate or attainment ratio with at most 4 decimals (0.0125 = 1.25%); multipliers with at most 2,
+# so a rate times a multiplier has at most 6 decimals: the scale of `rate` in the commission lines.
+Rate = Annotated[Decimal, Field(ge=0, le=10, decimal_places=4)]
+Multiplier = Annotated[Decimal, Field(ge=0, le=10, decimal_places=2)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
+Share = Annotated[Decimal, Field(gt=0, le=1, decimal_places=4)]
+Identifier = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors: a misspelt option must not silently do nothing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AppliesTo(_Strict):
+    """Who the version pays: reps whose role, team or id is listed (any match applies)."""
+
+    roles: list[Literal["rep", "manager"]] = []
+    teams: list[Identifier] = []
+    reps: list[Identifier] = []
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> AppliesTo:
+        if not (self.roles or self.teams or self.reps):
+            raise ValueError("list at least one role, team or rep")
+        return self
+
+
+class BaseRates(_Strict):
+    """Commission on credited net revenue: a default rate and optional per-product-line rates."""
+
+    default: Rate
+    by_product_line: dict[Identifier, Rate] = {}
+
+
+class TierBand(_Strict):
+    from_attainment: Rate
+    rate: Rate
+
+
+class Tiers(_Strict):
+    """Rates by attainment band: `marginal` pays each band's slice at its rate, `retroactive`
+    pays all revenue at the rate of the highest band reached."""
+
+    mode: Literal["marginal", "retroactive"]
+    bands: list[TierBand] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _bands_ascend_from_zero(self) -> Tiers:
+        starts = [band.from_attainment for band in self.bands]
+        if starts[0] != 0:
+            raise ValueError("the first band must start at from_attainment 0")
+        if any(later <= earlier for earlier, later in zip(starts, starts[1:], strict=False)):
+            raise ValueError("bands must have strictly ascending from_attainment")
+        return self
+
+
+class Accelerator(_Strict):
+    """Base-rate commission on revenue above `above_attainment` x target is multiplied."""
+
+    above_attainment: Rate
+    multiplier: Multiplier = Field(gt=1)
+
+
+class Decelerator(_Strict):
+    """Below `below_attainment`, the whole period's base-rate commission is multiplied."""
+
+    below_attainment: Rate
+    multiplier: Multiplier = Field(lt=1)
+
+
+class Cap(_Strict):
+    """Most revenue commission a rep earns in a period: an amount or a multiple of the
+    (prorated) target incentive."""
+
+    amount: Money | None = None
+    target_incentive_multiple: Multiplier | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Cap:
+        if (self.amount is None) == (self.target_incentive_multiple is None):
+            raise ValueError("give exactly one of amount or target_incentive_multiple")
+        return self
+
+
+class ManagerOverride(_Strict):
+    rate: Rate
+
+
+class Clawback(_Strict):
+    window_days: int = Field(ge=0, le=3660)
+
+
+class Draw(_Strict):
+    """A guaranteed minimum per period, advanced when earnings fall short and recovered from
+    later earnings above it."""
+
+    monthly_amount: Money
+
+
+class CountThreshold(_Strict):
+    threshold: int = Field(ge=1)
+    points: int = Field(ge=1)
+
+
+class ConversionBonus(_Strict):
+    amount: Money
+
+
+class Process(_Strict):
+    visits: CountThreshold | None = None
+    conversion_bonus: ConversionBonus | None = None
+
+
+class Growth(_Strict):
+    trainings: CountThreshold | None = None
+
+
+class Spif(_Strict):
+    """A one-off bonus per credited order line of a product line ordered within the dates."""
+
+    spif_id: Identifier
+    product_line: Identifier
+    starts_on: dt.date
+    ends_on: dt.date
+    amount_per_order_line: Money
+
+    @model_validator(mode="after")
+    def _dates_ordered(self) -> Spif:
+        if self.ends_on < self.starts_on:
+            raise ValueError("ends_on is before starts_on")
+        return self
+
+
+class PlanVersion(_Strict):
+    version: int = Field(ge=1)
+    effective_from: dt.date
+    applies_to: AppliesTo
+    base_rates: BaseRates | None = None
+    tiers: Tiers | None = None
+    accelerator: Accelerator | None = None
+    decelerator: Decelerator | None = None
+    target_incentive_amount: Money | None = None
+    cap: Cap | None = None
+    manager_override: ManagerOverride | None = None
+    clawback: Clawback | None = None
+    draw: Draw | None = None
+    process: Process | None = None
+    growth: Growth | None = None
+    spifs: list[Spif] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PlanVersion:
+        if self.effective_from.day != 1:
+            raise ValueError("effective_from must be the first day of a month (periods are months)")
+        if (self.accelerator or self.decelerator) and self.base_rates is None:
+            raise ValueError("an accelerator or decelerator needs base_rates to act on")
+        if self.cap and self.cap.target_incentive_multiple and not self.target_incentive_amount:
+            raise ValueError("a cap as a target_incentive_multiple needs target_incentive_amount")
+        spif_ids = [spif.spif_id for spif in self.spifs]
+        if len(spif_ids) != len(set(spif_ids)):
+            raise ValueError("spif_id values must be unique within a version")
+        return self
+
+
+class Plan(_Strict):
+    plan_id: Identifier
+    name: str = Field(min_length=1)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    versions: list[PlanVersion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _versions_ordered(self) -> Plan:
+        numbers = [version.version for version in self.versions]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError("versions must be numbered 1, 2, 3... in order")
+        dates = [version.effective_from for version in self.versions]
+        if any(later <= earlier for earlier, later in zip(dates, dates[1:], strict=False)):
+            raise ValueError("each version must take effect after the previous one")
+        return self
+
+
+class SplitShare(_Strict):
+    rep_id: Identifier
+    share: Share
+
+
+class DealSplit(_Strict):
+    """Co-owners of a deal and their share of its credited revenue; shares sum to exactly 1."""
+
+    deal_id: Identifier
+    shares: list[SplitShare] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _shares_sum_to_one(self) -> DealSplit:
+        total = sum((share.share for share in self.shares), Decimal(0))
+        if total != 1:
+            raise ValueError(f"shares must sum to 100% but sum to {total * 100:f}%")
+        reps = [share.rep_id for share in self.shares]
+        if len(reps) != len(set(reps)):
+            raise ValueError("a rep may appear only once per deal")
+        return self
+
+
+class CreditSplits(_Strict):
+    credit_splits: list[DealSplit]
+
+    @model_validator(mode="after")
+    def _one_split_per_deal(self) -> CreditSplits:
+        deals = [split.deal_id for split in self.credit_splits]
+        duplicated = sorted({deal for deal in deals if deals.count(deal) > 1})
+        if duplicated:
+            raise ValueError(f"deals listed more than once: {', '.join(duplicated)}")
+        return self
