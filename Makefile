@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install warehouse demo demo-advance dagster-home pipeline run serve test lint stop dbt-docs
+.PHONY: help install warehouse demo demo-advance dagster-home pipeline run serve test lint stop dbt-docs close-period statement
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -45,6 +45,14 @@ pipeline: demo dagster-home ## run the warehouse pipeline job once (no UIs)
 
 run: pipeline ## set up, run the pipeline on the demo, serve Dagster (:3000) and the app (:8501)
 	@$(PY) -m orchestration.serve
+
+close-period: warehouse dagster-home ## freeze a commission period: make close-period PERIOD=YYYY-MM
+	@test -n "$(PERIOD)" || { echo "close-period: give the month, e.g. make close-period PERIOD=2026-01"; exit 2; }
+	@$(PY) -m orchestration.incentives close-period $(PERIOD)
+
+statement: warehouse ## a rep's commission statement: make statement REP=<rep_id> PERIOD=YYYY-MM [FORMAT=html|csv]
+	@test -n "$(REP)" -a -n "$(PERIOD)" || { echo "statement: e.g. make statement REP=101 PERIOD=2026-01"; exit 2; }
+	@$(PY) -m orchestration.incentives statement $(REP) $(PERIOD) --format $(or $(FORMAT),html)
 
 test: install ## run the whole test suite
 	@$(PY) -m pytest

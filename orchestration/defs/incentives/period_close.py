@@ -1,0 +1,116 @@
+"""The period-close job: freeze one monthly partition's commission lines, payouts and points.
+
+Closing copies the period's open rows of `marts.fct_commission_lines`, `fct_payouts` and
+`fct_incentive_points` into the closed-periods store (schema `incentives_closed`, created by dbt's
+on-run-start hook and never dropped), then rebuilds the incentive models so the marts read the
+period back from the store. From then on later data cannot rewrite the period: it produces
+`adjustment:` lines in the next open period. Periods close in order, each once.
+
+Run it with `make close-period PERIOD=YYYY-MM` after the pipeline has built the marts.
+"""
+
+import datetime as dt
+
+import psycopg2
+from dagster import MonthlyPartitionsDefinition, OpExecutionContext, job, op
+from dagster_dbt import DbtCliResource
+
+from orchestration.warehouse import warehouse_url
+
+PERIOD_CLOSE_JOB_NAME = "close_commission_period"
+PERIOD_FORMAT = "%Y-%m"
+monthly_periods = MonthlyPartitionsDefinition(start_date="2020-01", fmt=PERIOD_FORMAT, end_offset=1)
+
+LINE_COLUMNS = (
+    "commission_line_id, rep_id, period_start, source_type, source_id, source_date, plan_id,"
+    " plan_version, rule, payout_component, basis_amount, rate, amount, amount_currency,"
+    " adjusts_period_start"
+)
+PAYOUT_COLUMNS = (
+    "rep_id, period_start, plan_id, plan_version, payout_currency, gross_commission_amount,"
+    " bonus_amount, clawback_amount, draw_amount, recovery_amount, adjustment_amount,"
+    " net_payout_amount, points, line_count"
+)
+POINT_COLUMNS = (
+    "rep_id, period_start, reason, plan_id, plan_version, metric_value, threshold, points"
+)
+# store table, mart, columns, and the mart's test for a row of an open period
+FROZEN_TABLES = (
+    ("commission_lines", "fct_commission_lines", LINE_COLUMNS, "not is_closed"),
+    ("payouts", "fct_payouts", PAYOUT_COLUMNS, "status = 'open'"),
+    ("incentive_points", "fct_incentive_points", POINT_COLUMNS, "not is_closed"),
+)
+
+
+class PeriodCloseError(RuntimeError):
+    """The period cannot be closed; the message says why and what to do."""
+
+
+def freeze_period(url: str, period_start: dt.date, closed_by: str) -> dict[str, int]:
+    """Copy the period's open mart rows into the store in one transaction; counts per table."""
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute("lock table incentives_closed.closed_periods in exclusive mode")
+        cur.execute(
+            "select closed_at from incentives_closed.closed_periods where period_start = %s",
+            (period_start,),
+        )
+        already = cur.fetchone()
+        if already:
+            closed_at = already[0]
+            raise PeriodCloseError(f"period {period_start:%Y-%m} was already closed at {closed_at}")
+        cur.execute(
+            "select min(period_start) from marts.fct_payouts"
+            " where status = 'open' and period_start < %s",
+            (period_start,),
+        )
+        (earlier,) = cur.fetchone()
+        if earlier:
+            raise PeriodCloseError(
+                f"period {earlier:%Y-%m} is still open: close periods in order"
+                f" (make close-period PERIOD={earlier:%Y-%m})"
+            )
+        cur.execute(
+            "insert into incentives_closed.closed_periods (period_start, closed_at, closed_by)"
+            " values (%s, now(), %s)",
+            (period_start, closed_by),
+        )
+        counts = {}
+        for store, mart, columns, is_open in FROZEN_TABLES:
+            cur.execute(
+                f"insert into incentives_closed.{store} ({columns}) select {columns}"
+                f" from marts.{mart} where period_start = %s and {is_open}",
+                (period_start,),
+            )
+            counts[store] = cur.rowcount
+        return counts
+
+
+@op
+def freeze_commission_period(context: OpExecutionContext) -> dict[str, int]:
+    """Freeze the partition's period into `incentives_closed`."""
+    period_start = dt.datetime.strptime(context.partition_key, PERIOD_FORMAT).date()
+    counts = freeze_period(warehouse_url(), period_start, closed_by=f"dagster run {context.run_id}")
+    context.log.info(f"closed {period_start:%Y-%m}: {counts}")
+    context.add_output_metadata({f"{table}_frozen": count for table, count in counts.items()})
+    return counts
+
+
+@op(required_resource_keys={"dbt"})
+def rebuild_incentive_marts(context: OpExecutionContext, frozen: dict[str, int]) -> None:
+    """Rebuild the incentive models so the marts show the period as closed."""
+    dbt: DbtCliResource = context.resources.dbt
+    selection = "path:models/intermediate/incentives path:models/marts/incentives"
+    dbt.cli(
+        ["build", "--select", selection, "--exclude-resource-type", "unit_test"],
+        raise_on_error=True,
+    ).wait()
+    context.log.info(f"incentive marts rebuilt after freezing {sum(frozen.values())} rows")
+
+
+@job(
+    name=PERIOD_CLOSE_JOB_NAME,
+    partitions_def=monthly_periods,
+    description="Close one commission period (a monthly partition), then rebuild the marts.",
+)
+def close_commission_period() -> None:
+    rebuild_incentive_marts(freeze_commission_period())
