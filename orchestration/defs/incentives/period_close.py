@@ -1,20 +1,23 @@
 """The period-close job: freeze one monthly partition's commission lines, payouts and points.
 
-Closing copies the period's open rows of `marts.fct_commission_lines`, `fct_payouts` and
-`fct_incentive_points` into the closed-periods store (schema `incentives_closed`, created by dbt's
-on-run-start hook and never dropped), then rebuilds the incentive models so the marts read the
-period back from the store. From then on later data cannot rewrite the period: it produces
+Closing copies the period's open rows of the published (checked) `marts.fct_commission_lines`,
+`fct_payouts` and `fct_incentive_points` into the closed-periods store (schema
+`incentives_closed`, created by dbt's on-run-start hook and never dropped), then rebuilds and tests
+the incentive models (dbt writes them to `marts_audit`) and publishes them to `marts`, which now
+read the period back from the store. From then on later data cannot rewrite the period: it produces
 `adjustment:` lines in the next open period. Periods close in order, each once.
 
 Run it with `make close-period PERIOD=YYYY-MM` after the pipeline has built the marts.
 """
 
 import datetime as dt
+from typing import Any
 
 import psycopg2
 from dagster import MonthlyPartitionsDefinition, OpExecutionContext, job, op
 from dagster_dbt import DbtCliResource
 
+from orchestration.defs.quality.publish import AUDIT_SCHEMA, publish_tables
 from orchestration.warehouse import warehouse_url
 
 PERIOD_CLOSE_JOB_NAME = "close_commission_period"
@@ -35,6 +38,7 @@ POINT_COLUMNS = (
     "rep_id, period_start, reason, plan_id, plan_version, metric_value, threshold, points"
 )
 # store table, mart, columns, and the mart's test for a row of an open period
+INCENTIVE_MARTS = ("fct_commission_lines", "fct_incentive_points", "fct_payouts")
 FROZEN_TABLES = (
     ("commission_lines", "fct_commission_lines", LINE_COLUMNS, "not is_closed"),
     ("payouts", "fct_payouts", PAYOUT_COLUMNS, "status = 'open'"),
@@ -44,6 +48,37 @@ FROZEN_TABLES = (
 
 class PeriodCloseError(RuntimeError):
     """The period cannot be closed; the message says why and what to do."""
+
+
+def _require_published_build(cur: Any, period_start: dt.date) -> None:
+    """Refuse to freeze anything but the latest build: the period's lines published in `marts`
+    must be exactly those dbt last built (and tested) in `marts_audit`. They differ when a
+    blocking check stopped the publish step, or a build ran after it."""
+    cur.execute(
+        f"""
+        select count(*) from (
+            (select {LINE_COLUMNS}, is_closed from marts.fct_commission_lines
+             where period_start = %(period)s
+             except all
+             select {LINE_COLUMNS}, is_closed from {AUDIT_SCHEMA}.fct_commission_lines
+             where period_start = %(period)s)
+            union all
+            (select {LINE_COLUMNS}, is_closed from {AUDIT_SCHEMA}.fct_commission_lines
+             where period_start = %(period)s
+             except all
+             select {LINE_COLUMNS}, is_closed from marts.fct_commission_lines
+             where period_start = %(period)s)
+        ) as differing
+        """,
+        {"period": period_start},
+    )
+    (differing,) = cur.fetchone()
+    if differing:
+        raise PeriodCloseError(
+            f"the published lines of {period_start:%Y-%m} differ from the latest build in"
+            f" {AUDIT_SCHEMA} ({differing} rows): a blocking check failed or the build is newer"
+            " than the publish. Run `make pipeline` until it succeeds, review, then close."
+        )
 
 
 def freeze_period(url: str, period_start: dt.date, closed_by: str) -> dict[str, int]:
@@ -69,6 +104,7 @@ def freeze_period(url: str, period_start: dt.date, closed_by: str) -> dict[str, 
                 f"period {earlier:%Y-%m} is still open: close periods in order"
                 f" (make close-period PERIOD={earlier:%Y-%m})"
             )
+        _require_published_build(cur, period_start)
         cur.execute(
             "insert into incentives_closed.closed_periods (period_start, closed_at, closed_by)"
             " values (%s, now(), %s)",
@@ -97,14 +133,15 @@ def freeze_commission_period(context: OpExecutionContext) -> dict[str, int]:
 
 @op(required_resource_keys={"dbt"})
 def rebuild_incentive_marts(context: OpExecutionContext, frozen: dict[str, int]) -> None:
-    """Rebuild the incentive models so the marts show the period as closed."""
+    """Rebuild, test and publish the incentive marts so they show the period as closed."""
     dbt: DbtCliResource = context.resources.dbt
     selection = "path:models/intermediate/incentives path:models/marts/incentives"
     dbt.cli(
         ["build", "--select", selection, "--exclude-resource-type", "unit_test"],
         raise_on_error=True,
     ).wait()
-    context.log.info(f"incentive marts rebuilt after freezing {sum(frozen.values())} rows")
+    published = publish_tables(warehouse_url(), INCENTIVE_MARTS)
+    context.log.info(f"froze {sum(frozen.values())} rows; published {published}")
 
 
 @job(

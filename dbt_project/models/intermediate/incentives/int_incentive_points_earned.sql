@@ -1,6 +1,8 @@
 {#-
     Process and growth points: a rep whose visits (or trainings) in the month reach the plan's
-    threshold earns the plan's points for that reason, once per period.
+    threshold earns the plan's points for that reason, once per period. Every rep-period whose
+    plan has the rule gets a row, with 0 points below the threshold, so a rep sees how far off
+    the threshold they are.
 -#}
 with
 
@@ -25,7 +27,7 @@ measured as (
         coalesce(activity.visit_count, 0) as visit_count,
         coalesce(activity.training_count, 0) as training_count
     from rep_periods
-    inner join activity
+    left join activity
         on
             rep_periods.rep_id = activity.rep_id
             and rep_periods.period_start = activity.month_start
@@ -40,9 +42,9 @@ visit_points as (
         plan_version,
         visit_count as metric_value,
         visits_threshold as threshold,
-        visits_points as points
+        case when visit_count >= visits_threshold then visits_points else 0 end as points
     from measured
-    where visits_threshold is not null and visit_count >= visits_threshold
+    where visits_threshold is not null
 ),
 
 training_points as (
@@ -54,9 +56,9 @@ training_points as (
         plan_version,
         training_count as metric_value,
         trainings_threshold as threshold,
-        trainings_points as points
+        case when training_count >= trainings_threshold then trainings_points else 0 end as points
     from measured
-    where trainings_threshold is not null and training_count >= trainings_threshold
+    where trainings_threshold is not null
 ),
 
 final as (

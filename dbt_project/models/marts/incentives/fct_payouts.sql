@@ -50,7 +50,7 @@ open_point_totals as (
         period_start,
         sum(points) as points
     from points
-    where not is_closed
+    where not is_closed and points > 0
     group by rep_id, period_start
 ),
 
