@@ -3,8 +3,9 @@
       cap              when the period's commission on revenue (base rate, tiers, accelerator,
                        decelerator) exceeds the cap, minus the excess (basis = excess, rate = -1);
                        the cap is an amount, or a multiple of the prorated target incentive
-      conversion_bonus the plan's bonus when the rep's conversion rate beats the average of the
-                       rates of their team's reps in the month (basis = bonus, rate = 1)
+      conversion_bonus the plan's bonus when the rep's conversion rate (win rate: deals won /
+                       deals closed in the month) beats the average of the rates of their
+                       team's reps that month (basis = bonus, rate = 1)
 -#}
 with
 
@@ -58,13 +59,13 @@ rep_conversion as (
         rep_periods.plan_id,
         rep_periods.plan_version,
         rep_periods.conversion_bonus_amount,
-        activity.conversion_rate
+        activity.win_rate as conversion_rate
     from rep_periods
     inner join activity
         on
             rep_periods.rep_id = activity.rep_id
             and rep_periods.period_start = activity.month_start
-    where activity.conversion_rate is not null
+    where activity.win_rate is not null
 ),
 
 team_conversion as (

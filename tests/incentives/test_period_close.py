@@ -1,0 +1,259 @@
+"""Commission payouts on the tiny company, a period close, late data, and a rebuild from scratch.
+
+Runs in its own warehouse and orders databases (closing a period and adding late orders must not
+disturb the session's shared warehouse), with the plans in `tests/incentives/plans/`:
+reps 3% (software 4%), 60-day clawback, 2,000.00 recoverable draw, 5 points for a training;
+managers 2% and a 0.5% override on their teams; deal 1001 split 60/40 between 102 and 103.
+The tiny company's rows are in tests/fixtures/README.md.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg2
+import pytest
+from dagster import AssetKey, AssetSelection, DagsterInstance
+
+from orchestration.warehouse import (
+    drop_database,
+    ensure_database,
+    export_environment,
+    with_database,
+)
+
+PLANS = Path(__file__).resolve().parent / "plans"
+INCENTIVE_MARTS = ("fct_commission_lines", "fct_payouts", "fct_incentive_points")
+LINE_COLUMNS = (
+    "rep_id, period_start, source_type, source_id, rule, payout_component, basis_amount, rate,"
+    " amount, adjusts_period_start"
+)
+PAYOUT_COLUMNS = (
+    "rep_id, period_start, gross_commission_amount, bonus_amount, clawback_amount, draw_amount,"
+    " recovery_amount, adjustment_amount, net_payout_amount, points, line_count"
+)
+DBT_SCHEMAS = ("staging", "intermediate", "marts", "marts_audit")
+
+
+def _rows(url: str, sql: str, params: tuple = ()) -> list[tuple]:
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+def _execute(url: str, sql: str, params: tuple = ()) -> None:
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute(sql, params)
+
+
+def _january(url: str, table: str, columns: str) -> list[tuple]:
+    return _rows(
+        url, f"select {columns} from {table} where period_start = '2026-01-01' order by {columns}"
+    )
+
+
+def _run_incentives(instance: DagsterInstance) -> None:
+    """The pipeline job, limited to what the published incentive marts are built from."""
+    from orchestration.definitions import defs
+    from orchestration.defs.jobs import PIPELINE_JOB_NAME
+
+    targets = AssetSelection.assets(*(AssetKey(["marts", mart]) for mart in INCENTIVE_MARTS))
+    keys = targets.upstream().resolve(defs.resolve_asset_graph())
+    job = defs.resolve_job_def(PIPELINE_JOB_NAME)
+    result = job.execute_in_process(instance=instance, asset_selection=list(keys))
+    assert result.success
+
+
+@pytest.fixture(scope="module")
+def tiny_warehouse(
+    warehouse_url: str, tmp_path_factory: pytest.TempPathFactory, monkeypatch_module
+) -> Iterator[tuple[str, str]]:
+    """A warehouse and orders database of its own, with the tiny company's sources."""
+    from fixtures.tiny_company import tiny_company_sources
+
+    import ingestion.pipelines
+
+    admin_url = with_database(warehouse_url, "postgres")
+    name = f"spw_incentives_{uuid.uuid4().hex[:8]}"
+    url, orders_url = with_database(warehouse_url, name), with_database(warehouse_url, f"{name}_o")
+    for database in (name, f"{name}_o"):
+        ensure_database(admin_url, database)
+    state = tmp_path_factory.mktemp("incentives_state")
+    saved = dict(os.environ)
+    # dlt keeps each pipeline's local state under this folder: a fresh one for this warehouse
+    monkeypatch_module.setattr(ingestion.pipelines, "STATE_DIR", state)
+    os.environ.update(
+        WAREHOUSE_URL=url,
+        DEMO_ORDERS_URL=orders_url,
+        SPW_STATE_DIR=str(state),
+        SOURCES__COMMISSION_PLANS__FOLDER=str(PLANS),
+    )
+    export_environment()
+    try:
+        with tiny_company_sources(orders_url, state / "sources") as environment:
+            os.environ.update(environment)
+            yield url, orders_url
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        for database in (name, f"{name}_o"):
+            drop_database(admin_url, database)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+@pytest.fixture(scope="module")
+def history(tiny_warehouse: tuple[str, str]) -> dict[str, object]:
+    """Build, close January, add late data, rebuild from scratch; snapshots along the way."""
+    from orchestration.incentives import close_period
+
+    url, orders_url = tiny_warehouse
+    seen: dict[str, object] = {}
+    with DagsterInstance.ephemeral() as instance:
+        _run_incentives(instance)
+        seen["lines_before_close"] = _january(url, "marts.fct_commission_lines", LINE_COLUMNS)
+        seen["payouts_before_close"] = _january(url, "marts.fct_payouts", PAYOUT_COLUMNS)
+        seen["lines"] = _rows(url, f"select {LINE_COLUMNS} from marts.fct_commission_lines")
+
+    assert close_period("2026-01") == 0
+    seen["frozen_lines"] = _january(url, "incentives_closed.commission_lines", LINE_COLUMNS)
+    seen["frozen_payouts"] = _january(url, "incentives_closed.payouts", PAYOUT_COLUMNS)
+    seen["closed_again"] = close_period("2026-01")
+
+    # Late data: an order dated in closed January, and a February refund of a January order.
+    _execute(
+        orders_url,
+        "insert into shop.orders (order_id, customer_id, sales_rep_id, deal_id, ordered_at,"
+        " currency, status, updated_at) values ('O013', 'C002', '102', null,"
+        " '2026-01-30 02:00+00', 'CNY', 'completed', now())",
+    )
+    _execute(
+        orders_url,
+        "insert into shop.order_lines (order_line_id, order_id, product_id, quantity, unit_price,"
+        " updated_at) values ('L016', 'O013', 'P002', 1, 1000.00, now())",
+    )
+    _execute(
+        orders_url,
+        "insert into shop.refunds (refund_id, order_id, order_line_id, refund_type, refunded_at,"
+        " amount, updated_at) values ('R003', 'O002', 'L003', 'refund', '2026-02-10 02:00+00',"
+        " 1200.00, now())",
+    )
+    with DagsterInstance.ephemeral() as instance:
+        _run_incentives(instance)
+        seen["lines_after_late_data"] = _rows(
+            url, f"select {LINE_COLUMNS} from marts.fct_commission_lines order by 1, 2, 3, 4, 5"
+        )
+        seen["payouts_after_late_data"] = _rows(
+            url, f"select {PAYOUT_COLUMNS}, status from marts.fct_payouts order by 1, 2"
+        )
+        for schema in DBT_SCHEMAS:
+            _execute(url, f"drop schema if exists {schema} cascade")
+        _run_incentives(instance)
+        seen["lines_rebuilt"] = _rows(
+            url, f"select {LINE_COLUMNS} from marts.fct_commission_lines order by 1, 2, 3, 4, 5"
+        )
+        seen["payouts_rebuilt"] = _rows(
+            url, f"select {PAYOUT_COLUMNS}, status from marts.fct_payouts order by 1, 2"
+        )
+    return seen
+
+
+def _line(lines: list[tuple], rep: str, period: str, source: str, rule: str) -> Decimal | None:
+    amounts = [
+        row[8]
+        for row in lines
+        if (row[0], str(row[1]), row[3], row[4]) == (rep, period, source, rule)
+    ]
+    assert len(amounts) <= 1
+    return amounts[0] if amounts else None
+
+
+def test_january_lines_are_worked_out_by_hand(history) -> None:
+    lines = history["lines"]
+    jan = "2026-01-01"
+    # O002 / L003: 3 x 1,200.00 hardware by 102 on 20 January: 3,600 x 3% = 108.00,
+    # and 101 manages 102's team: 3,600 x 0.5% = 18.00
+    assert _line(lines, "102", jan, "L003", "base_rate") == Decimal("108.00")
+    assert _line(lines, "101", jan, "L003", "manager_override") == Decimal("18.00")
+    # O003 / L004: 3,000.00 services by 103, cancelled 3 days later: 90.00 earned, -90.00 back
+    assert _line(lines, "103", jan, "L004", "base_rate") == Decimal("90.00")
+    assert _line(lines, "103", jan, "R002/L004", "clawback:base_rate") == Decimal("-90.00")
+    # O009 / L012: 10 x 1,150.00 by manager 101 on the managers' plan: 11,500 x 2% = 230.00
+    assert _line(lines, "101", jan, "L012", "base_rate") == Decimal("230.00")
+    # draws top reps up to 2,000.00: 102 earned 108.00 -> 1,892.00; 103 earned 0 -> 2,000.00
+    assert _line(lines, "102", jan, "102/2026-01", "draw") == Decimal("1892.00")
+    assert _line(lines, "103", jan, "103/2026-01", "draw") == Decimal("2000.00")
+
+
+def test_a_60_40_split_deal_and_a_mid_month_hire(history) -> None:
+    lines = history["lines"]
+    feb = "2026-02-01"
+    # O001 on deal 1001 (5 February): L001 2 x 12,000.00 software split 14,400.00 / 9,600.00
+    assert _line(lines, "102", feb, "L001", "base_rate") == Decimal("576.00")  # 14,400 x 4%
+    assert _line(lines, "103", feb, "L001", "base_rate") == Decimal("384.00")  # 9,600 x 4%
+    # L002 3,000.00 services: 1,800.00 x 3% and 1,200.00 x 3%
+    assert _line(lines, "102", feb, "L002", "base_rate") == Decimal("54.00")
+    assert _line(lines, "103", feb, "L002", "base_rate") == Decimal("36.00")
+    # 105 joins on 15 February: 14 of 28 days, so the draw guarantee is 2,000 x 14 / 28 and,
+    # with no sales in February, all of it is advanced
+    assert _line(lines, "105", feb, "105/2026-02", "draw") == Decimal("1000.00")
+    # R001 refunds L002 in full on 4 March (27 days, inside 60): both shares are clawed back
+    mar = "2026-03-01"
+    assert _line(lines, "102", mar, "R001/L002", "clawback:base_rate") == Decimal("-54.00")
+    assert _line(lines, "103", mar, "R001/L002", "clawback:base_rate") == Decimal("-36.00")
+
+
+def test_every_payout_is_the_sum_of_its_lines(history) -> None:
+    payouts = history["payouts_after_late_data"]
+    lines = history["lines_after_late_data"]
+    assert payouts
+    for rep_id, period_start, *_, net, _points, count, _status in payouts:
+        mine = [row[8] for row in lines if (row[0], row[1]) == (rep_id, period_start)]
+        assert net == sum(mine, Decimal("0.00"))
+        assert count == len(mine)
+
+
+def test_january_payouts_by_hand(history) -> None:
+    payouts = {row[0]: row for row in history["payouts_before_close"]}
+    # 101: 230.00 + 18.00 + 15.00 override - 15.00 override clawback = 248.00
+    assert payouts["101"][8] == Decimal("248.00")
+    # 102: 108.00 + 1,892.00 draw; 103: 90.00 - 90.00 + 2,000.00 draw
+    assert payouts["102"][8] == Decimal("2000.00")
+    assert payouts["103"][8] == Decimal("2000.00")
+
+
+def test_closing_freezes_exactly_what_was_published(history) -> None:
+    assert history["frozen_lines"] == history["lines_before_close"]
+    assert history["frozen_payouts"] == history["payouts_before_close"]
+    assert history["closed_again"] == 1  # a period closes once
+
+
+def test_late_data_never_rewrites_the_closed_month(history) -> None:
+    january = [row for row in history["lines_after_late_data"] if str(row[1]) == "2026-01-01"]
+    assert sorted(january) == sorted(history["frozen_lines"])
+    lines = history["lines_after_late_data"]
+    feb = "2026-02-01"
+    # the late O013 / L016 (1,000.00 services, 30 January) is paid as corrections in February
+    assert _line(lines, "102", feb, "L016", "adjustment:base_rate") == Decimal("30.00")
+    assert _line(lines, "101", feb, "L016", "adjustment:manager_override") == Decimal("5.00")
+    # R003 refunds 1,200.00 of L003's 3,600.00 on 10 February, at the rates paid in January
+    assert _line(lines, "102", feb, "R003/L003", "clawback:base_rate") == Decimal("-36.00")
+    assert _line(lines, "101", feb, "R003/L003", "clawback:manager_override") == Decimal("-6.00")
+    statuses = {(row[0], str(row[1])): row[-1] for row in history["payouts_after_late_data"]}
+    assert statuses[("102", "2026-01-01")] == "closed"
+    assert statuses[("102", "2026-02-01")] == "open"
+
+
+def test_a_rebuild_from_scratch_reproduces_every_figure(history) -> None:
+    assert history["lines_rebuilt"] == history["lines_after_late_data"]
+    assert history["payouts_rebuilt"] == history["payouts_after_late_data"]
+    january = [row for row in history["lines_rebuilt"] if str(row[1]) == "2026-01-01"]
+    assert sorted(january) == sorted(history["frozen_lines"])
