@@ -28,5 +28,12 @@ def test_plans_load_exactly_and_reload_without_duplicates(warehouse_url, query) 
     )
     assert types["draw_monthly_amount"] == "numeric(18,2)"
     assert types["accelerator_multiplier"] == "numeric(9,4)"
-    splits = query("select deal_id, rep_id, credit_share from raw_plans.credit_splits order by 2")
-    assert splits == [("D001", "101", Decimal("0.6000")), ("D001", "102", Decimal("0.4000"))]
+    splits = query(
+        "select deal_id, rep_id, credit_share from raw_plans.credit_splits order by 1, 2"
+    )
+    assert splits == [
+        ("9000001", "70000002", Decimal("0.6000")),
+        ("9000001", "70000003", Decimal("0.4000")),
+        ("9000002", "70000003", Decimal("0.5000")),
+        ("9000002", "70000004", Decimal("0.5000")),
+    ]
