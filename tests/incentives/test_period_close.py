@@ -10,6 +10,7 @@ The tiny company's rows are in tests/fixtures/README.md.
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from dagster import AssetKey, AssetSelection, DagsterInstance
+from dagster import AssetSelection, DagsterInstance, Definitions, define_asset_job
 
 from orchestration.warehouse import (
     drop_database,
@@ -27,7 +28,6 @@ from orchestration.warehouse import (
 )
 
 PLANS = Path(__file__).resolve().parent / "plans"
-INCENTIVE_MARTS = ("fct_commission_lines", "fct_payouts", "fct_incentive_points")
 LINE_COLUMNS = (
     "rep_id, period_start, source_type, source_id, rule, payout_component, basis_amount, rate,"
     " amount, adjusts_period_start"
@@ -56,16 +56,35 @@ def _january(url: str, table: str, columns: str) -> list[tuple]:
     )
 
 
-def _run_incentives(instance: DagsterInstance) -> None:
-    """The pipeline job, limited to what the published incentive marts are built from."""
+def _load_sources(instance: DagsterInstance, source: str | None = None) -> None:
+    """The pipeline's dlt loads only (all of them, or one `raw_<source>`), without their checks
+    (the session's pipeline test runs those)."""
     from orchestration.definitions import defs
-    from orchestration.defs.jobs import PIPELINE_JOB_NAME
 
-    targets = AssetSelection.assets(*(AssetKey(["marts", mart]) for mart in INCENTIVE_MARTS))
-    keys = targets.upstream().resolve(defs.resolve_asset_graph())
-    job = defs.resolve_job_def(PIPELINE_JOB_NAME)
-    result = job.execute_in_process(instance=instance, asset_selection=list(keys))
-    assert result.success
+    raw = [
+        key
+        for key in defs.resolve_asset_graph().executable_asset_keys
+        if key.path[0].startswith("raw_") and (source is None or key.path[0] == f"raw_{source}")
+    ]
+    loads = define_asset_job("incentives_test_loads", AssetSelection.assets(*raw).without_checks())
+    job = Definitions.merge(defs, Definitions(jobs=[loads])).resolve_job_def(loads.name)
+    assert job.execute_in_process(instance=instance).success
+
+
+def _build_incentive_marts(url: str, selection: str) -> None:
+    """`dbt run` of `selection` (models only: the session's pipeline test runs the dbt tests),
+    then the publish step of write-audit-publish, as the pipeline job would. One thread: marts
+    created at the same moment can race on the access hook's schema grant."""
+    from orchestration.defs.incentives.period_close import INCENTIVE_MARTS
+    from orchestration.defs.quality.publish import publish_tables
+    from orchestration.resources import DBT_EXECUTABLE, DBT_PROJECT_DIR
+
+    subprocess.run(
+        [str(DBT_EXECUTABLE), "run", "--quiet", "--threads", "1", "--select", selection]
+        + ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+        check=True,
+    )
+    publish_tables(url, INCENTIVE_MARTS)
 
 
 @pytest.fixture(scope="module")
@@ -118,10 +137,11 @@ def history(tiny_warehouse: tuple[str, str]) -> dict[str, object]:
     url, orders_url = tiny_warehouse
     seen: dict[str, object] = {}
     with DagsterInstance.ephemeral() as instance:
-        _run_incentives(instance)
-        seen["lines_before_close"] = _january(url, "marts.fct_commission_lines", LINE_COLUMNS)
-        seen["payouts_before_close"] = _january(url, "marts.fct_payouts", PAYOUT_COLUMNS)
-        seen["lines"] = _rows(url, f"select {LINE_COLUMNS} from marts.fct_commission_lines")
+        _load_sources(instance)
+    _build_incentive_marts(url, "+path:models/marts/incentives")
+    seen["lines_before_close"] = _january(url, "marts.fct_commission_lines", LINE_COLUMNS)
+    seen["payouts_before_close"] = _january(url, "marts.fct_payouts", PAYOUT_COLUMNS)
+    seen["lines"] = _rows(url, f"select {LINE_COLUMNS} from marts.fct_commission_lines")
 
     assert close_period("2026-01") == 0
     seen["frozen_lines"] = _january(url, "incentives_closed.commission_lines", LINE_COLUMNS)
@@ -147,22 +167,23 @@ def history(tiny_warehouse: tuple[str, str]) -> dict[str, object]:
         " 1200.00, now())",
     )
     with DagsterInstance.ephemeral() as instance:
-        _run_incentives(instance)
-        seen["lines_after_late_data"] = _rows(
-            url, f"select {LINE_COLUMNS} from marts.fct_commission_lines order by 1, 2, 3, 4, 5"
-        )
-        seen["payouts_after_late_data"] = _rows(
-            url, f"select {PAYOUT_COLUMNS}, status from marts.fct_payouts order by 1, 2"
-        )
-        for schema in DBT_SCHEMAS:
-            _execute(url, f"drop schema if exists {schema} cascade")
-        _run_incentives(instance)
-        seen["lines_rebuilt"] = _rows(
-            url, f"select {LINE_COLUMNS} from marts.fct_commission_lines order by 1, 2, 3, 4, 5"
-        )
-        seen["payouts_rebuilt"] = _rows(
-            url, f"select {PAYOUT_COLUMNS}, status from marts.fct_payouts order by 1, 2"
-        )
+        _load_sources(instance, "orders")
+    _build_incentive_marts(url, "fct_order_lines path:models/marts/incentives")
+    seen["lines_after_late_data"] = _rows(
+        url, f"select {LINE_COLUMNS} from marts.fct_commission_lines order by 1, 2, 3, 4, 5"
+    )
+    seen["payouts_after_late_data"] = _rows(
+        url, f"select {PAYOUT_COLUMNS}, status from marts.fct_payouts order by 1, 2"
+    )
+    for schema in DBT_SCHEMAS:
+        _execute(url, f"drop schema if exists {schema} cascade")
+    _build_incentive_marts(url, "+path:models/marts/incentives")
+    seen["lines_rebuilt"] = _rows(
+        url, f"select {LINE_COLUMNS} from marts.fct_commission_lines order by 1, 2, 3, 4, 5"
+    )
+    seen["payouts_rebuilt"] = _rows(
+        url, f"select {PAYOUT_COLUMNS}, status from marts.fct_payouts order by 1, 2"
+    )
     return seen
 
 
