@@ -3,9 +3,10 @@
 Closing copies the period's open rows of the published (checked) `marts.fct_commission_lines`,
 `fct_payouts` and `fct_incentive_points` into the closed-periods store (schema
 `incentives_closed`, created by dbt's on-run-start hook and never dropped), then rebuilds and tests
-the incentive models (dbt writes them to `marts_audit`) and publishes them to `marts`, which now
-read the period back from the store. From then on later data cannot rewrite the period: it produces
-`adjustment:` lines in the next open period. Periods close in order, each once.
+the incentive models (dbt writes them to `marts_audit`), runs their blocking quality suites, and
+publishes them to `marts`, which now read the period back from the store. From then on later data
+cannot rewrite the period: it produces `adjustment:` lines in the next open period. Periods close
+in order, each once.
 
 Run it with `make close-period PERIOD=YYYY-MM` after the pipeline has built the marts.
 """
@@ -17,6 +18,7 @@ import psycopg2
 from dagster import MonthlyPartitionsDefinition, OpExecutionContext, job, op
 from dagster_dbt import DbtCliResource
 
+from orchestration.defs.quality.guard import require_audited_suites_pass
 from orchestration.defs.quality.publish import AUDIT_SCHEMA, publish_tables
 from orchestration.warehouse import warehouse_url
 
@@ -133,13 +135,14 @@ def freeze_commission_period(context: OpExecutionContext) -> dict[str, int]:
 
 @op(required_resource_keys={"dbt"})
 def rebuild_incentive_marts(context: OpExecutionContext, frozen: dict[str, int]) -> None:
-    """Rebuild, test and publish the incentive marts so they show the period as closed."""
+    """Rebuild, test, check and publish the incentive marts so they show the period as closed."""
     dbt: DbtCliResource = context.resources.dbt
     selection = "path:models/intermediate/incentives path:models/marts/incentives"
     dbt.cli(
         ["build", "--select", selection, "--exclude-resource-type", "unit_test"],
         raise_on_error=True,
     ).wait()
+    require_audited_suites_pass(INCENTIVE_MARTS, context.run_id)
     published = publish_tables(warehouse_url(), INCENTIVE_MARTS)
     context.log.info(f"froze {sum(frozen.values())} rows; published {published}")
 
