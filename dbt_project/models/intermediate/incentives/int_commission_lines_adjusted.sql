@@ -98,7 +98,7 @@ landing_periods as (
         min(later.period_start) as period_start
     from periods as closed
     inner join periods as later
-        on later.period_start > closed.period_start and not later.is_closed
+        on closed.period_start < later.period_start and not later.is_closed
     where closed.is_closed
     group by closed.period_start
 ),

@@ -46,7 +46,7 @@ bounds as (
 ),
 
 spine as (
-    select cast(month_start as date) as period_start
+    select cast(months.month_start as date) as period_start
     from bounds
     cross join
         generate_series(

@@ -54,7 +54,9 @@ shares as (
 ),
 
 allocated as (
-    {{ allocate_largest_remainder('shares', 'order_line_id', 'rep_id', 'line_amount', 'credit_share', 0.01) }}
+    {{ allocate_largest_remainder(
+        'shares', 'order_line_id', 'rep_id', 'line_amount', 'credit_share', 0.01
+    ) }}
 ),
 
 final as (

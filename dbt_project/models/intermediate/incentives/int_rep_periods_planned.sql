@@ -6,6 +6,9 @@
     and the one plan version that applies: effective on the period's first day, chosen by the
     most specific selector (an explicit rep list beats a team, a team beats a role).
 -#}
+{#- Multiplied first, then divided: exact until the one rounding to the cent. -#}
+{%- set prorated = ' * rep_periods.active_days / rep_periods.period_days' %}
+
 with
 
 reps as (
@@ -70,8 +73,8 @@ assignments as (
     inner join reps
         on
             active_periods.rep_id = reps.rep_id
-            and reps.valid_from <= active_periods.last_active_date
-            and (reps.valid_to is null or reps.valid_to > active_periods.first_active_date)
+            and active_periods.last_active_date >= reps.valid_from
+            and (reps.valid_to is null or active_periods.first_active_date < reps.valid_to)
 ),
 
 rep_periods as (
@@ -105,19 +108,28 @@ plan_matches as (
     from rep_periods
     inner join plan_versions
         on
-            plan_versions.effective_from <= rep_periods.period_start
+            rep_periods.period_start >= plan_versions.effective_from
             and (
                 plan_versions.effective_to is null
-                or plan_versions.effective_to > rep_periods.period_start
+                or rep_periods.period_start < plan_versions.effective_to
             )
     inner join applicability
         on
             plan_versions.plan_id = applicability.plan_id
             and plan_versions.plan_version = applicability.plan_version
             and (
-                (applicability.selector_type = 'rep' and applicability.selector_value = rep_periods.rep_id)
-                or (applicability.selector_type = 'team' and applicability.selector_value = rep_periods.team_id)
-                or (applicability.selector_type = 'role' and applicability.selector_value = rep_periods.role)
+                (
+                    applicability.selector_type = 'rep'
+                    and applicability.selector_value = rep_periods.rep_id
+                )
+                or (
+                    applicability.selector_type = 'team'
+                    and applicability.selector_value = rep_periods.team_id
+                )
+                or (
+                    applicability.selector_type = 'role'
+                    and applicability.selector_value = rep_periods.role
+                )
             )
     group by
         rep_periods.rep_id,
@@ -158,12 +170,10 @@ planned as (
         ranked_matches.plan_version,
         coalesce(ranked_matches.competing_plan_count, 0) as competing_plan_count,
         monthly_revenue_targets.target_amount,
-        {{ money_round('monthly_revenue_targets.target_amount * rep_periods.active_days / rep_periods.period_days') }}
-        as prorated_target_amount,
-        {{ money_round('plan_versions.target_incentive_amount * rep_periods.active_days / rep_periods.period_days') }}
-        as prorated_target_incentive_amount,
-        {{ money_round('plan_versions.draw_monthly_amount * rep_periods.active_days / rep_periods.period_days') }}
-        as draw_guarantee_amount,
+        {{ money_round('monthly_revenue_targets.target_amount' ~ prorated) }} as prorated_target_amount,
+        {{ money_round('plan_versions.target_incentive_amount' ~ prorated) }}
+            as prorated_target_incentive_amount,
+        {{ money_round('plan_versions.draw_monthly_amount' ~ prorated) }} as draw_guarantee_amount,
         plan_versions.default_rate,
         plan_versions.tier_mode,
         plan_versions.accelerator_above_attainment,

@@ -8,6 +8,7 @@
     'plan_id', 'plan_version', 'rule', 'payout_component', 'basis_amount', 'rate', 'amount',
     'amount_currency', 'adjusts_period_start',
 ] %}
+{%- set line_key = ['rep_id', 'period_start', 'source_type', 'source_id', 'rule'] %}
 
 with
 
@@ -58,8 +59,7 @@ open_lines as (
 
 keyed_open_lines as (
     select
-        {{ surrogate_key(['rep_id', 'period_start', 'source_type', 'source_id', 'rule']) }}
-        as commission_line_id,
+        {{ surrogate_key(line_key) }} as commission_line_id,
         open_lines.*
     from open_lines
 ),

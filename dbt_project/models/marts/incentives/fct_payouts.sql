@@ -31,7 +31,7 @@ open_line_totals as (
         period_start,
         min(amount_currency) as payout_currency,
         sum(case when payout_component = 'commission' then amount else 0 end)
-        as gross_commission_amount,
+            as gross_commission_amount,
         sum(case when payout_component = 'bonus' then amount else 0 end) as bonus_amount,
         sum(case when payout_component = 'clawback' then amount else 0 end) as clawback_amount,
         sum(case when payout_component = 'draw' then amount else 0 end) as draw_amount,
@@ -61,7 +61,7 @@ open_payouts as (
         rep_periods.plan_id,
         rep_periods.plan_version,
         coalesce(open_line_totals.payout_currency, '{{ var("reporting_currency") }}')
-        as payout_currency,
+            as payout_currency,
         coalesce(open_line_totals.gross_commission_amount, 0) as gross_commission_amount,
         coalesce(open_line_totals.bonus_amount, 0) as bonus_amount,
         coalesce(open_line_totals.clawback_amount, 0) as clawback_amount,
