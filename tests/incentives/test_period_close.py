@@ -9,6 +9,7 @@ The tiny company's rows are in tests/fixtures/README.md.
 
 from __future__ import annotations
 
+import csv
 import os
 import subprocess
 import uuid
@@ -130,9 +131,11 @@ def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
 
 
 @pytest.fixture(scope="module")
-def history(tiny_warehouse: tuple[str, str]) -> dict[str, object]:
+def history(
+    tiny_warehouse: tuple[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, object]:
     """Build, close January, add late data, rebuild from scratch; snapshots along the way."""
-    from orchestration.incentives import close_period
+    from orchestration.incentives import close_period, export_statement
 
     url, orders_url = tiny_warehouse
     seen: dict[str, object] = {}
@@ -147,6 +150,9 @@ def history(tiny_warehouse: tuple[str, str]) -> dict[str, object]:
     seen["frozen_lines"] = _january(url, "incentives_closed.commission_lines", LINE_COLUMNS)
     seen["frozen_payouts"] = _january(url, "incentives_closed.payouts", PAYOUT_COLUMNS)
     seen["closed_again"] = close_period("2026-01")
+    statements = tmp_path_factory.mktemp("statements")
+    statement = export_statement(url, "102", "2026-01", "csv", statements)
+    seen["statement"] = list(csv.DictReader(statement.open(encoding="utf-8")))
 
     # Late data: an order dated in closed January, and a February refund of a January order.
     _execute(
@@ -278,3 +284,13 @@ def test_a_rebuild_from_scratch_reproduces_every_figure(history) -> None:
     assert history["payouts_rebuilt"] == history["payouts_after_late_data"]
     january = [row for row in history["lines_rebuilt"] if str(row[1]) == "2026-01-01"]
     assert sorted(january) == sorted(history["frozen_lines"])
+
+
+def test_the_statement_lists_each_line_with_its_source_and_rule(history) -> None:
+    rows = [(row["source_id"], row["rule"], Decimal(row["amount"])) for row in history["statement"]]
+    # 102's closed January: L003 at 3% and the draw topping 108.00 up to 2,000.00
+    assert sorted(rows) == [
+        ("102/2026-01", "draw", Decimal("1892.00")),
+        ("L003", "base_rate", Decimal("108.00")),
+    ]
+    assert {row["source_type"] for row in history["statement"]} == {"order_line", "rep_period"}
