@@ -120,15 +120,15 @@ plan_matches as (
             and (
                 (
                     applicability.selector_type = 'rep'
-                    and applicability.selector_value = rep_periods.rep_id
+                    and rep_periods.rep_id = applicability.selector_value
                 )
                 or (
                     applicability.selector_type = 'team'
-                    and applicability.selector_value = rep_periods.team_id
+                    and rep_periods.team_id = applicability.selector_value
                 )
                 or (
                     applicability.selector_type = 'role'
-                    and applicability.selector_value = rep_periods.role
+                    and rep_periods.role = applicability.selector_value
                 )
             )
     group by
@@ -170,7 +170,8 @@ planned as (
         ranked_matches.plan_version,
         coalesce(ranked_matches.competing_plan_count, 0) as competing_plan_count,
         monthly_revenue_targets.target_amount,
-        {{ money_round('monthly_revenue_targets.target_amount' ~ prorated) }} as prorated_target_amount,
+        {{ money_round('monthly_revenue_targets.target_amount' ~ prorated) }}
+            as prorated_target_amount,
         {{ money_round('plan_versions.target_incentive_amount' ~ prorated) }}
             as prorated_target_incentive_amount,
         {{ money_round('plan_versions.draw_monthly_amount' ~ prorated) }} as draw_guarantee_amount,
