@@ -5,7 +5,7 @@
   the channel team's CRM exports, and start the demo CRM server. A built demo is reused as it is.
 - `advance --days N`: move the demo clock N days: new leads, stage moves, orders and refunds.
 
-`--scale 70` makes about 200,000 deals and over 1,000,000 order lines (for `make bench`).
+`--scale 80` makes over 200,000 deals and 1,000,000 order lines up to today (benchmarks).
 """
 
 from __future__ import annotations
