@@ -28,9 +28,10 @@ from orchestration.warehouse import (
 )
 
 BENCH_ROOT = PROJECT_ROOT / ".state" / "bench"
-# `python -m ingestion.demo build --scale N`: 7 makes about 100,000 order lines and 20,000 deals,
-# 70 about 1,000,000 and 200,000 (the generator's own note).
-SCALES = {"S": 7.0, "L": 70.0}
+# `python -m ingestion.demo build --scale N`: 80 makes over 200,000 deals and 1,000,000 order lines
+# up to today (the generator's own note), 8 a tenth of that. The 2026-11-23 results used 7 and 70
+# (92,969 and 965,465 order lines).
+SCALES = {"S": 8.0, "L": 80.0}
 DEMO_SEED = 7
 DEMO_ORDERS_DATABASE = "demo_orders"
 

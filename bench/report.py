@@ -83,7 +83,8 @@ def markdown(results: dict, runs: dict[str, list[float]]) -> str:
         f"# Benchmark, scale {results['scale']} ({results['started_at']})",
         "",
         f"Machine: {results['machine_cores']} cores, {results['machine_memory_gib']:.1f} GiB, "
-        f"{results['machine_platform']}. Each figure is the median of {results['runs']} runs; "
+        f"{results['machine_platform']}. Each figure is the median of the runs listed beside it "
+        f"({results['runs']} asked for); "
         "the load average is the 1-minute figure at the end of each step (other work on the "
         "machine shows there).",
         "",
