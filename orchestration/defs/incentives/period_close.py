@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any
 
 import psycopg2
-from dagster import MonthlyPartitionsDefinition, OpExecutionContext, job, op
+from dagster import AssetKey, AssetSpec, MonthlyPartitionsDefinition, OpExecutionContext, job, op
 from dagster_dbt import DbtCliResource
 
 from orchestration.defs.quality.guard import require_audited_suites_pass
@@ -46,6 +46,19 @@ FROZEN_TABLES = (
     ("payouts", "fct_payouts", PAYOUT_COLUMNS, "status = 'open'"),
     ("incentive_points", "fct_incentive_points", POINT_COLUMNS, "not is_closed"),
 )
+
+
+STORE_SCHEMA = "incentives_closed"
+# The store's tables, as the dbt sources read them: written only by this job, never by dbt.
+closed_periods_store = [
+    AssetSpec(
+        key=AssetKey([STORE_SCHEMA, table]),
+        group_name=STORE_SCHEMA,
+        kinds={"postgres"},
+        description=f"Frozen {table.replace('_', ' ')} of closed commission periods.",
+    )
+    for table in ("closed_periods", "commission_lines", "payouts", "incentive_points")
+]
 
 
 class PeriodCloseError(RuntimeError):

@@ -9,6 +9,7 @@ from dagster_dlt import DagsterDltResource, dlt_assets
 from ingestion.pipelines import raw_pipeline
 from ingestion.sources.commission_plans import commission_plans
 from orchestration.defs.ingestion.translator import DEFINITION_TIME_URL, RawTableTranslator
+from orchestration.retries import retry_with_backoff
 
 
 def plans_folder() -> str:
@@ -23,6 +24,7 @@ def plans_folder() -> str:
     dagster_dlt_translator=RawTableTranslator(),
     pool="raw_plans",
 )
+@retry_with_backoff
 def raw_plans_assets(context: AssetExecutionContext, dlt: DagsterDltResource) -> Iterator:
     """Loads the plans folder; a bad plan file fails this step with every error by name."""
     yield from dlt.run(
