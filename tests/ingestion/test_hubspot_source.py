@@ -144,14 +144,14 @@ def test_search_restarts_from_the_last_timestamp_at_10000_results(new_pipeline) 
     with fake_hubspot(data) as server:
         source = hubspot(base_url=server.url, access_token=TOKEN, request_timeout_s=30)
         pipeline.run(source.with_resources("contacts"))
-        since = {
-            body["filterGroups"][0]["filters"][0]["value"]
-            for _, path, body in server.requests
-            if path.endswith("/search")
-        }
-    # the first query starts at the epoch; at 10,000 results it restarts at the tie's timestamp
-    # (second 9,950 of 2026-01-01: 1767225600 + 9950 seconds, in milliseconds)
-    assert since == {"0", str((1_767_225_600 + 9_950) * 1000)}
+        searches = [body for _, path, body in server.requests if path.endswith("/search")]
+    # keyset paging (SearchPaginator): every page's query starts at the timestamp the page
+    # before ended on, so the starts rise from the epoch and no query pages by offset towards
+    # the 10,000 cap, across the tie too (100 records, less than a page of 200)
+    starts = [int(body["filterGroups"][0]["filters"][0]["value"]) for body in searches]
+    assert starts[0] == 0 and starts == sorted(set(starts))
+    assert (1_767_225_600 + 9_950) * 1000 in starts  # a page ended in the tie: restarted there
+    assert all("after" not in body for body in searches)
     assert table_rows(pipeline, "select count(*), count(distinct id) from {raw}.contacts") == [
         (10_450, 10_450)
     ]
