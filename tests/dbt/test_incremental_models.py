@@ -131,8 +131,7 @@ def _snapshot(url: str) -> dict[str, list[tuple]]:
 def test_incremental_steps_equal_a_full_refresh(staged_copy, run_dbt) -> None:
     url, relations = staged_copy
     selection = ["--select", *(f"+{model}" for model in INCREMENTAL_MODELS)]
-    # One thread: the marts' access post-hooks of a fresh database race on the schema grant.
-    selection += ["--exclude", "path:models/staging", "--threads", "1"]
+    selection += ["--exclude", "path:models/staging"]
     counts = []
     for cutoff in [*_cutoffs(url, relations), None]:
         _show_up_to(url, relations, cutoff)

@@ -74,14 +74,13 @@ def _load_sources(instance: DagsterInstance, source: str | None = None) -> None:
 
 def _build_incentive_marts(url: str, selection: str) -> None:
     """`dbt run` of `selection` (models only: the session's pipeline test runs the dbt tests),
-    then the publish step of write-audit-publish, as the pipeline job would. One thread: marts
-    created at the same moment can race on the access hook's schema grant."""
+    then the publish step of write-audit-publish, as the pipeline job would."""
     from orchestration.defs.incentives.period_close import INCENTIVE_MARTS
     from orchestration.defs.quality.publish import publish_tables
     from orchestration.resources import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
     subprocess.run(
-        [str(DBT_EXECUTABLE), "run", "--quiet", "--threads", "1", "--select", selection]
+        [str(DBT_EXECUTABLE), "run", "--quiet", "--select", selection]
         + ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
         check=True,
     )
