@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install warehouse demo demo-advance dagster-home pipeline run serve test test-faults lint stop dbt-docs close-period statement bench
+.PHONY: help install warehouse demo demo-advance dagster-home pipeline run serve test test-faults lint stop dbt-docs close-period statement bench screenshot
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ lint: install ## ruff and sqlfluff
 
 dbt-docs: warehouse ## generate the dbt docs site into dbt_project/target
 	@$(PY) -m orchestration.warehouse exec -- $(VENV)/bin/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project
+
+screenshot: warehouse ## save the README's screenshots of the app (docs/images) from the demo marts
+	@$(PY) -m app.screenshot
 
 stop: ## stop the UIs, the demo servers and the embedded warehouse
 	@if [ -x $(PY) ]; then $(PY) -m orchestration.serve --stop; $(PY) -m orchestration.warehouse stop; fi

@@ -55,16 +55,18 @@ orders_before = order_kpis(ctx.reader, ctx.filters.selection(previous))
 deals = deal_kpis(ctx.reader, ctx.filters.selection())
 deals_total = deals[deals["rep_id"].isna()].iloc[0] if not deals.empty else None
 process = st.columns(4)
+# The currency goes in the label: a metric card has no room for the value and its code.
+in_currency = f" ({orders['currency']})" if orders["currency"] else ""
 process[0].metric(
-    t("metric.net_revenue"),
-    fmt_money(orders["net_revenue"], orders["currency"]),
+    t("metric.net_revenue") + in_currency,
+    fmt_money(orders["net_revenue"]),
     delta=change(orders["net_revenue"], orders_before["net_revenue"]),
     help=help_text(ctx, "fct_order_lines.net_reporting_amount"),
     border=True,
 )
 process[1].metric(
-    t("metric.average_order_value"),
-    fmt_money(orders["average_order_value"], orders["currency"]),
+    t("metric.average_order_value") + in_currency,
+    fmt_money(orders["average_order_value"]),
     delta=change(orders["average_order_value"], orders_before["average_order_value"]),
     help=t("help.average_order_value"),
     border=True,

@@ -55,19 +55,19 @@ def test_every_page_renders_for_every_role(sign_in, role: str) -> None:
         # February 2026, net of refunds, all in CNY:
         # O001 24000 + 3000 - 3000 refunded (L002) = 24000; O007 2 x 12000 + 2 x 3000 = 30000;
         # O010 2 x 2900 = 5800; O011 4 x 1200 = 4800  -> 64600
-        ("", "64,600.00 CNY"),
+        ("", "64,600.00"),
         # East A: Bob's O001 + O010 = 29800 (Carol left East A on 2026-02-01)
-        ("11", "29,800.00 CNY"),
+        ("11", "29,800.00"),
         # East B: Carol's O011 on 2026-02-10 = 4800
-        ("12", "4,800.00 CNY"),
+        ("12", "4,800.00"),
         # South A: Dan's O007 = 30000
-        ("21", "30,000.00 CNY"),
+        ("21", "30,000.00"),
     ],
 )
 def test_overview_net_revenue_follows_the_team_filter(sign_in, team: str, net_revenue: str) -> None:
     app = sign_in("finance", **FEBRUARY)
     app.selectbox(key="filter_team").set_value(team).run()
-    assert metric(app, "Net revenue") == net_revenue
+    assert metric(app, "Net revenue (CNY)") == net_revenue
     assert app.query_params.get("team", "") == team
 
 
@@ -81,14 +81,14 @@ def test_overview_win_rate_and_cycle(sign_in) -> None:
     # Bob closed only 1001, won
     assert metric(app, "Win rate") == "100.0%"
     # Bob's completed February orders: O001 24000 and O010 5800 -> 29800 / 2
-    assert metric(app, "Average order value") == "14,900.00 CNY"
+    assert metric(app, "Average order value (CNY)") == "14,900.00"
 
 
 def test_a_quarter_from_the_link_adds_up_its_months(sign_in) -> None:
     app = sign_in("finance", lang="en", grain="quarter", period="2026-01", team="11")
     # East A in Q1 2026: Alice's O009 10 x 1150 = 11500; Bob's O002 3600 + February 29800 +
     # March O005 6000 + O006 8000; Carol's O003 (January, cancelled) 0 -> 58900
-    assert metric(app, "Net revenue") == "58,900.00 CNY"
+    assert metric(app, "Net revenue (CNY)") == "58,900.00"
     assert app.selectbox(key="filter_period").value == "2026-01"
 
 
@@ -173,11 +173,11 @@ def test_a_rep_sees_only_themselves_and_a_manager_their_teams(sign_in) -> None:
     assert bob.selectbox(key="filter_rep").options == ["All", "Bob Li"]
     assert bob.selectbox(key="filter_team").options == ["All"]
     # Bob's February: 29800, the same as the company figure filtered to him
-    assert metric(bob, "Net revenue") == "29,800.00 CNY"
+    assert metric(bob, "Net revenue (CNY)") == "29,800.00"
     alice = sign_in("manager", **FEBRUARY)
     assert alice.selectbox(key="filter_team").options == ["All", "East A", "East B"]
     # Alice's teams' reps in February: Bob 29800 + Carol 4800 (Alice herself sold nothing)
-    assert metric(alice, "Net revenue") == "34,600.00 CNY"
+    assert metric(alice, "Net revenue (CNY)") == "34,600.00"
 
 
 def test_the_language_switch_changes_every_label(sign_in) -> None:
@@ -185,7 +185,7 @@ def test_the_language_switch_changes_every_label(sign_in) -> None:
     assert app.title[0].value == "Overview"
     app.button_group(key="lang").set_value("zh").run()
     assert app.title[0].value == "总览"
-    assert metric(app, "净销售额") == "64,600.00 CNY"
+    assert metric(app, "净销售额 (CNY)") == "64,600.00"
     assert app.query_params["lang"] == "zh"
 
 
@@ -213,7 +213,7 @@ def _dbt_description(model: str, column: str) -> str:
 def test_metric_help_is_the_dbt_definition(sign_in) -> None:
     app = sign_in("finance", **FEBRUARY)
     cards = {card.label: card.proto.help for card in app.metric}
-    assert cards["Net revenue"] == _dbt_description("fct_order_lines", "net_reporting_amount")
+    assert cards["Net revenue (CNY)"] == _dbt_description("fct_order_lines", "net_reporting_amount")
     assert cards["Sales cycle (days)"] == _dbt_description("fct_deals", "cycle_days")
     assert cards["Revenue"].startswith(_dbt_description("fct_target_attainment", "actual_amount"))
 
@@ -242,7 +242,7 @@ def test_hostile_filter_values_stay_values(sign_in, query) -> None:
 
     # From a link: a team that is not offered falls back to all teams (February's 64600).
     app = sign_in("finance", **FEBRUARY, team=HOSTILE, source="x'); --")
-    assert metric(app, "Net revenue") == "64,600.00 CNY"
+    assert metric(app, "Net revenue (CNY)") == "64,600.00"
     assert "team" not in app.query_params
     # Straight into a query: a bound parameter matching no team.
     figures = order_kpis(
