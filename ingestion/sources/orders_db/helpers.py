@@ -29,7 +29,11 @@ def _not_in(field: str, allowed: frozenset[str]) -> Rule:
 
 
 def _not_a_number(field: str, positive: bool = False) -> Rule:
-    """Null, unreadable as a decimal (text columns), negative, or zero when `positive`."""
+    """Null, unreadable as a decimal (text columns), negative, or zero when `positive`.
+
+    Numeric columns (what ConnectorX reads from numeric and integer columns) are checked in
+    Arrow; only text columns are parsed value by value.
+    """
 
     def readable(value: Any) -> bool:
         try:
@@ -39,7 +43,15 @@ def _not_a_number(field: str, positive: bool = False) -> Rule:
         return number.is_finite() and (number > 0 if positive else number >= 0)
 
     def bad(table: pa.Table) -> pa.Array:
-        return pa.array([v is None or not readable(v) for v in table[field].to_pylist()])
+        column = table[field]
+        kind = column.type
+        if pa.types.is_decimal(kind) or pa.types.is_integer(kind) or pa.types.is_floating(kind):
+            zero = pa.scalar(0, type=kind)
+            good = pc.greater(column, zero) if positive else pc.greater_equal(column, zero)
+            if pa.types.is_floating(kind):
+                good = pc.and_(good, pc.is_finite(column))
+            return pc.invert(pc.fill_null(good, False))
+        return pa.array([v is None or not readable(v) for v in column.to_pylist()])
 
     return field, "is not a positive number" if positive else "is not a number >= 0", bad
 
@@ -82,28 +94,40 @@ def rejecting(table: str, key: str, table_rules: list[Rule]) -> Callable[[Any], 
         if not isinstance(batch, pa.Table) or batch.num_rows == 0:
             yield batch
             return
-        reasons: list[tuple[str, str] | None] = [None] * batch.num_rows
-        for field, reason, bad in table_rules:
-            if field not in batch.column_names:
-                continue
-            for index, is_bad in enumerate(bad(batch).to_pylist()):
-                if is_bad and reasons[index] is None:
-                    reasons[index] = (field, reason)
-        rejected = [i for i, r in enumerate(reasons) if r is not None]
-        if not rejected:
+        checked = [
+            (field, reason, pc.fill_null(bad(batch), False))
+            for field, reason, bad in table_rules
+            if field in batch.column_names
+        ]
+        if not checked:
             yield batch
             return
-        keep = pa.array([r is None for r in reasons])
+        any_bad = checked[0][2]
+        for _, _, mask in checked[1:]:
+            any_bad = pc.or_(any_bad, mask)
+        if not pc.any(any_bad).as_py():
+            yield batch
+            return
+        rejected = pc.indices_nonzero(any_bad)
+        # the first rule each rejected row breaks, looked up for those rows only
+        broken = [
+            (field, reason, pc.take(mask, rejected).to_pylist()) for field, reason, mask in checked
+        ]
+        reasons = [
+            next((field, reason) for field, reason, flags in broken if flags[position])
+            for position in range(len(rejected))
+        ]
+        keep = pc.invert(any_bad)
         if pc.any(keep).as_py():
             yield batch.filter(keep)
-        rows = batch.take(pa.array(rejected)).to_pylist()
+        rows = batch.take(rejected).to_pylist()
         rejections = [
             {
                 key: row.get(key),
                 CURSOR_COLUMN: row.get(CURSOR_COLUMN),  # the incremental cursor skips it next
-                **rejection(_where(table, row.get(key)), *reasons[i], row),
+                **rejection(_where(table, row.get(key)), *reason, row),
             }
-            for i, row in zip(rejected, rows, strict=True)
+            for reason, row in zip(reasons, rows, strict=True)
         ]
         # arrow like the good rows: dlt's incremental keeps one kind of boundary state per table
         yield to_rejected_table(
