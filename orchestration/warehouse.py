@@ -212,9 +212,14 @@ def _let_others_traverse(path: Path) -> None:
 
 
 def _free_port(preferred: int) -> int:
-    """The preferred port when it is free, else any free port on 127.0.0.1."""
+    """The preferred port when it is free, else any free port on 127.0.0.1.
+
+    Like PostgreSQL's own listener, the probe sets SO_REUSEADDR: a port whose last connections
+    are still in TIME_WAIT (a server just stopped) is free for the server, and is reused.
+    """
     for candidate in (preferred, 0):
         with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", candidate))
             except OSError:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from orchestration.warehouse import (
     EmbeddedServer,
     WarehouseError,
+    _free_port,
     connection_environment,
     warehouse_url,
     with_database,
@@ -41,3 +44,25 @@ def test_embedded_server_reports_stopped_before_init(tmp_path) -> None:
     server = EmbeddedServer(home=tmp_path / "wh")
     assert not server.is_initialised()
     assert not server.is_running()
+
+
+def test_a_port_left_in_time_wait_by_a_stopped_server_is_reused() -> None:
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    client = socket.create_connection(("127.0.0.1", port))
+    served, _ = listener.accept()
+    served.close()  # the server side closes first: its end of the connection waits in TIME_WAIT
+    client.close()
+    listener.close()
+    assert _free_port(port) == port  # a restart finds its old port (the URLs stay valid)
+
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    try:
+        assert _free_port(busy.getsockname()[1]) != busy.getsockname()[1]
+    finally:
+        busy.close()
