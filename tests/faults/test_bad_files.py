@@ -148,3 +148,26 @@ def test_an_extra_column_is_ignored_and_changes_nothing(finance: FinanceLoad) ->
     assert {k: v for k, v in after.items() if k not in ("_dlt_loads", "loads")} == {
         k: v for k, v in before.items() if k not in ("_dlt_loads", "loads")
     }
+
+
+def test_quotes_semicolons_and_comment_markers_are_only_data(finance: FinanceLoad) -> None:
+    # Text written to break SQL built by pasting: a header (a column the folder does not define,
+    # so ignored) and values. A valid row around them loads; an id nobody has is refused by name.
+    loads = f"{finance.pipeline.dataset_name}._dlt_loads"
+    header = f'note"; drop table {loads}; --'
+    finance.edit(
+        MONTHLY,
+        lambda text: (
+            text.replace("period,target", f"period,target,{header}").rstrip("\n")
+            + "\nrep,102,visits,2026-03,6,x' or '1'='1\n"
+        ),
+    )
+    finance.run()
+    after = finance.contents()  # reads `_dlt_loads`: it is still there
+    assert after["loads"] == [(2,)]
+    (added,) = [row for row in after["targets"] if row[0] == "rep:102:visits:2026-03-01:month"]
+    assert added[7] == 6 and added[8:] == (MONTHLY, 8)  # the target, its file and row
+
+    scope_id = f"104'); drop table {loads}; /* x */ --"
+    finance.edit(MONTHLY, lambda text: text + f"rep,{scope_id},visits,2026-04,6,\n")
+    _fails_naming(finance, f"field 'scope_id': unknown rep \"{scope_id}\"")
