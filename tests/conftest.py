@@ -61,6 +61,18 @@ def warehouse_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
+def scratch_database(warehouse_url: str) -> Iterator[str]:
+    """An empty database on the test server for one test (a source, a build), dropped after."""
+    admin = with_database(warehouse_url, "postgres")
+    name = f"spw_source_{uuid.uuid4().hex[:8]}"
+    ensure_database(admin, name)
+    try:
+        yield with_database(warehouse_url, name)
+    finally:
+        drop_database(admin, name)
+
+
+@pytest.fixture
 def query(warehouse_url: str):
     """Run SQL on the test warehouse and return all rows."""
 

@@ -8,26 +8,10 @@ in a way PostgreSQL cannot replace in place.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
 import psycopg2
-import pytest
-
-from orchestration.warehouse import drop_database, ensure_database, with_database
 
 MODEL = "intermediate.int_calendar_days"
 DEPENDENT = "public.calendar_probe"
-
-
-@pytest.fixture
-def empty_warehouse(warehouse_url: str) -> Iterator[str]:
-    name = f"views_{uuid.uuid4().hex[:8]}"
-    ensure_database(warehouse_url, name)
-    try:
-        yield with_database(warehouse_url, name)
-    finally:
-        drop_database(warehouse_url, name)
 
 
 def _sql(url: str, statement: str) -> list[tuple]:
@@ -49,8 +33,8 @@ def _exists(url: str, relation: str) -> bool:
     return _sql(url, f"select to_regclass('{relation}') is not null")[0][0]
 
 
-def test_rebuilt_view_keeps_its_dependents_until_its_shape_changes(empty_warehouse, run_dbt):
-    url = empty_warehouse
+def test_rebuilt_view_keeps_its_dependents_until_its_shape_changes(scratch_database, run_dbt):
+    url = scratch_database
     build = ("run", "--select", "int_calendar_days", "--threads", "4")
     run_dbt(url, *build)
     _sql(url, f"create view {DEPENDENT} as select date_day from {MODEL}")
