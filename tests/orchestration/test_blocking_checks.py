@@ -68,7 +68,7 @@ def _published(query) -> dict[str, list[tuple]]:
 
 
 def test_a_broken_plan_row_never_reaches_the_payout_marts(pipeline_runs, query) -> None:
-    from dagster import AssetKey, DagsterInstance
+    from dagster import AssetKey, AssetSelection, DagsterInstance
 
     from orchestration.definitions import defs
     from orchestration.defs.jobs import PIPELINE_JOB_NAME
@@ -93,9 +93,11 @@ def test_a_broken_plan_row_never_reaches_the_payout_marts(pipeline_runs, query) 
     query(
         f"update raw_plans.plan_product_line_rates set {percent.format('rate')}", (plan_id, version)
     )
-    selection = [
-        AssetKey([schema, model]) for model in models for schema in ("marts_audit", "marts")
-    ]
+    guarded = [AssetKey([schema, model]) for model in models for schema in ("marts_audit", "marts")]
+    # The incentive chain's intermediate steps are tables: rebuild those the guarded marts read.
+    graph = defs.resolve_asset_graph()
+    upstream = AssetSelection.assets(*guarded).upstream().resolve(graph)
+    selection = guarded + [key for key in upstream if key.path[0] == "intermediate"]
     try:
         with DagsterInstance.ephemeral() as instance:
             result = defs.resolve_job_def(PIPELINE_JOB_NAME).execute_in_process(
@@ -105,7 +107,7 @@ def test_a_broken_plan_row_never_reaches_the_payout_marts(pipeline_runs, query) 
         failed = {event.step_key for event in result.get_step_failure_events()}
         assert failed == {"marts_audit__fct_commission_lines_great_expectations"}
         materialized = {e.asset_key.path[0] for e in result.get_asset_materialization_events()}
-        assert materialized == {"marts_audit"}  # built and checked, never published
+        assert materialized == {"intermediate", "marts_audit"}  # built, checked, never published
         assert query("select count(*) > 0 from marts_audit.fct_commission_lines where rate > 1")[0][
             0
         ]
@@ -120,4 +122,5 @@ def test_a_broken_plan_row_never_reaches_the_payout_marts(pipeline_runs, query) 
             f"update raw_plans.plan_product_line_rates set {restore.format('rate')}",
             (plan_id, version),
         )
-        assert _dbt_build("path:models/marts/incentives").returncode == 0
+        incentives = "path:models/intermediate/incentives path:models/marts/incentives"
+        assert _dbt_build(incentives).returncode == 0
