@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import psycopg2
 
-MODEL = "intermediate.int_calendar_days"
-DEPENDENT = "public.calendar_probe"
+MODEL = "staging.stg_finance__regions"
+DEPENDENT = "public.regions_probe"
+SOURCE = "raw_finance.regions"
 
 
 def _sql(url: str, statement: str) -> list[tuple]:
@@ -35,21 +36,23 @@ def _exists(url: str, relation: str) -> bool:
 
 def test_rebuilt_view_keeps_its_dependents_until_its_shape_changes(scratch_database, run_dbt):
     url = scratch_database
-    build = ("run", "--select", "int_calendar_days", "--threads", "4")
+    _sql(
+        url, f"create schema raw_finance; create table {SOURCE} (region_id text, region_name text)"
+    )
+    _sql(url, f"insert into {SOURCE} values ('east', 'East'), ('west', 'West')")
+    build = ("run", "--select", "stg_finance__regions", "--threads", "4")
     run_dbt(url, *build)
-    _sql(url, f"create view {DEPENDENT} as select date_day from {MODEL}")
+    _sql(url, f"create view {DEPENDENT} as select region_id from {MODEL}")
     (model_oid,) = _sql(url, f"select '{MODEL}'::regclass::oid")[0]
 
     run_dbt(url, *build)
     assert _exists(url, DEPENDENT), "an unchanged rebuild must not drop the views built on it"
     assert _sql(url, f"select '{MODEL}'::regclass::oid")[0][0] == model_oid
-    calendar = f"select count(*), min(date_day)::text, max(date_day)::text from {DEPENDENT}"
-    # 21 years of 365 days and the leap days of 2016, 2020, 2024, 2028 and 2032
-    assert _sql(url, calendar) == [(21 * 365 + 5, "2015-01-01", "2035-12-31")]
+    assert _sql(url, f"select region_id from {DEPENDENT} order by 1") == [("east",), ("west",)]
 
     # A column the model no longer has: PostgreSQL refuses `create or replace`, so the view is
     # dropped with its dependents and created again with the model's columns.
-    _sql(url, f"alter view {MODEL} rename column date_day to stale_day")
+    _sql(url, f"alter view {MODEL} rename column region_id to stale_id")
     run_dbt(url, *build)
-    assert _columns(url, MODEL) == ["date_day"]
+    assert _columns(url, MODEL) == ["region_id", "region_name"]
     assert not _exists(url, DEPENDENT)

@@ -81,15 +81,26 @@ latest_orders as (
     where status = 'completed'
 ),
 
+{#
+    A customer's CRM companies: the one its record names, and those naming the customer. Two
+    equi-joins rather than one join on either key: a join on `a or b` compares every customer with
+    every company (33 million pairs at bench scale S, 3.4 of the model's 3.5 seconds).
+#}
 customer_companies as (
     select
         customers.customer_id,
         companies.company_id
     from customers
     inner join companies
-        on
-            customers.crm_company_id = companies.company_id
-            or customers.customer_id = companies.customer_id
+        on customers.crm_company_id = companies.company_id
+    where not companies.is_deleted
+    union
+    select
+        customers.customer_id,
+        companies.company_id
+    from customers
+    inner join companies
+        on customers.customer_id = companies.customer_id
     where not companies.is_deleted
 ),
 
