@@ -69,11 +69,9 @@ def checks_once(env: BenchEnvironment) -> dict[str, float]:
 
 def load_changes(env: BenchEnvironment, crm: tuple[str, str]) -> None:
     """Load the demo's latest changes into the raw layer, incrementally, as the pipeline does."""
+    from bench.ingest import run_orders
     from ingestion.pipelines import raw_pipeline
     from ingestion.sources.hubspot import hubspot
-    from ingestion.sources.orders_db import orders_db
 
-    raw_pipeline("orders", url=env.url).run(
-        orders_db(credentials=env.orders_url), loader_file_format="csv"
-    )
+    run_orders(env, raw_pipeline("orders", url=env.url))
     raw_pipeline("crm", url=env.url).run(hubspot(base_url=crm[0], access_token=crm[1]))
