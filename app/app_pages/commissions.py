@@ -1,10 +1,13 @@
 """Commissions: what each rep is owed per period, whether it is final, and every line behind it."""
 
+from dataclasses import replace
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from app.context import context
-from app.data.commissions import lines, payouts, points
+from app.data.commissions import lines, lines_csv, payouts, points
 from app.i18n import fmt_money, fmt_number, t
 from app.ui import empty_notice, help_text
 
@@ -19,7 +22,6 @@ paid = payouts(ctx.reader, f.selection())
 if paid.empty:
     empty_notice()
     st.stop()
-detail = lines(ctx.reader, f.selection())
 
 mismatched = paid[paid["net_payout_amount"] != paid["lines_amount"]]
 if mismatched.empty:
@@ -82,7 +84,7 @@ exports[0].download_button(
 )
 exports[1].download_button(
     t("commissions.export_lines"),
-    detail.to_csv(index=False).encode("utf-8-sig"),
+    partial(lines_csv, ctx.reader, f.selection()),
     file_name=f"commission_lines_{period.label().replace(' ', '_')}.csv",
     mime="text/csv",
 )
@@ -97,6 +99,7 @@ rep = st.selectbox(
     key="commissions_rep",
 )
 statement = paid[paid["rep_id"] == rep]
+detail = lines(ctx.reader, replace(f.selection(), rep_id=rep))
 for payout in statement.itertuples():
     reconciles = payout.net_payout_amount == payout.lines_amount
     with st.expander(

@@ -48,12 +48,9 @@ def payouts(reader: Reader, selection: Selection) -> pd.DataFrame:
     )
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def lines(reader: Reader, selection: Selection) -> pd.DataFrame:
-    """Commission lines of the periods in `[start, end)`; a line computed from an order line
-    carries that order line's order, product, date and net amount."""
-    return reader.read(
-        """
+# Commission lines of the periods in `[start, end)`; a line computed from an order line carries
+# that order line's order, product, date and net amount.
+_LINES_SQL = """
         with reps as (
             select distinct on (rep_id) rep_id, full_name, team_id
             from marts.dim_reps
@@ -78,9 +75,20 @@ def lines(reader: Reader, selection: Selection) -> pd.DataFrame:
             and (cast(:rep_id as text) is null or lines.rep_id = :rep_id)
             and (cast(:team_id as text) is null or reps.team_id = :team_id)
         order by lines.period_start, reps.full_name, lines.source_date, lines.commission_line_id
-        """,
-        **selection.params(),
-    )
+"""
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def lines(reader: Reader, selection: Selection) -> pd.DataFrame:
+    """Commission lines of the selection (a statement asks for one rep's)."""
+    return reader.read(_LINES_SQL, **selection.params())
+
+
+def lines_csv(reader: Reader, selection: Selection) -> bytes:
+    """Every line of the selection as CSV (UTF-8 with a BOM, so spreadsheets read the Chinese
+    names), read only when finance asks for the export: a month of a large company's lines is
+    tens of thousands of rows, too many to fetch on every page view."""
+    return reader.read(_LINES_SQL, **selection.params()).to_csv(index=False).encode("utf-8-sig")
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)

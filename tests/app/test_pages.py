@@ -166,6 +166,14 @@ def test_commissions_reconcile_and_export(sign_in, require_marts) -> None:
     assert [box.value for box in app.success if "reconcile" in box.value]
     assert not app.error
     assert len(app.download_button) == 2
+    # The statement of the first rep, Alice (a manager): her lines only, 0.5% override on her
+    # team's February order lines L002 3,000.00, L001 24,000.00, L014 4,800.00, L013 5,800.00.
+    assert app.selectbox(key="commissions_rep").value == "101"
+    statement = app.dataframe[1].value
+    assert sorted(statement["Source"]) == [f"order_line: L0{n}" for n in ("01", "02", "13", "14")]
+    assert set(statement["Rule"]) == {"manager_override"}
+    assert sorted(statement["Amount"]) == ["120.00 CNY", "15.00 CNY", "24.00 CNY", "29.00 CNY"]
+    assert "4 lines, totalling 188.00 CNY." in [caption.value for caption in app.caption]
 
 
 def test_a_rep_sees_only_themselves_and_a_manager_their_teams(sign_in) -> None:
