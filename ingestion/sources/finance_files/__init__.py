@@ -1,6 +1,6 @@
 """Finance and management inputs from a folder of CSV/XLSX files (`sources.finance_files.folder`).
 
-Layout (a subfolder per kind; the README documents every column):
+Layout (a subfolder per kind; the project README lists every column):
 
 - `org/regions.csv`, `org/teams.csv` (with the manager), `org/reps.csv` (role, hire and leave
   dates), `org/rep_assignments.csv` (effective-dated team membership, `valid_to` exclusive)

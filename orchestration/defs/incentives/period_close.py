@@ -1,21 +1,39 @@
-"""The period-close job: freeze one monthly partition's commission lines, payouts and points.
+"""Closed commission periods: monthly partitions of the closed-periods store.
 
-Closing copies the period's open rows of the published (checked) `marts.fct_commission_lines`,
-`fct_payouts` and `fct_incentive_points` into the closed-periods store (schema
-`incentives_closed`, created by dbt's on-run-start hook and never dropped), then rebuilds and tests
-the incentive models (dbt writes them to `marts_audit`), runs their blocking quality suites, and
-publishes them to `marts`, which now read the period back from the store. From then on later data
-cannot rewrite the period: it produces `adjustment:` lines in the next open period. Periods close
-in order, each once.
+The store (schema `incentives_closed`, created by dbt's on-run-start hook and never dropped) holds
+the frozen lines, payouts and points of every closed month; its four tables are one Dagster asset
+each, partitioned by month, so the UI shows which months are closed and a month is closed by
+materializing its partition. Closing copies the month's open rows of the published (checked)
+`marts.fct_commission_lines`, `fct_payouts` and `fct_incentive_points` into the store, then
+rebuilds and tests the incentive models (dbt writes them to `marts_audit`), runs their blocking
+quality suites, and publishes them to `marts`, which now read the month back from the store. From
+then on later data cannot rewrite the month: it produces `adjustment:` lines in the next open
+month. Months close in order, each once; a backfill of several months closes them in one run,
+oldest first.
+
+The incentive marts themselves are not partitioned: a month's payout depends on the months before
+it (draw recoveries, adjustments of closed months), so the open months are computed together by
+every build, and the closed ones are these frozen partitions.
 
 Run it with `make close-period PERIOD=YYYY-MM` after the pipeline has built the marts.
 """
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import psycopg2
-from dagster import AssetKey, AssetSpec, MonthlyPartitionsDefinition, OpExecutionContext, job, op
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSelection,
+    AssetSpec,
+    BackfillPolicy,
+    MaterializeResult,
+    MonthlyPartitionsDefinition,
+    define_asset_job,
+    multi_asset,
+)
 from dagster_dbt import DbtCliResource
 
 from orchestration.defs.quality.guard import require_audited_suites_pass
@@ -49,16 +67,7 @@ FROZEN_TABLES = (
 
 
 STORE_SCHEMA = "incentives_closed"
-# The store's tables, as the dbt sources read them: written only by this job, never by dbt.
-closed_periods_store = [
-    AssetSpec(
-        key=AssetKey([STORE_SCHEMA, table]),
-        group_name=STORE_SCHEMA,
-        kinds={"postgres"},
-        description=f"Frozen {table.replace('_', ' ')} of closed commission periods.",
-    )
-    for table in ("closed_periods", "commission_lines", "payouts", "incentive_points")
-]
+STORE_TABLES = ("closed_periods", "commission_lines", "payouts", "incentive_points")
 
 
 class PeriodCloseError(RuntimeError):
@@ -136,34 +145,54 @@ def freeze_period(url: str, period_start: dt.date, closed_by: str) -> dict[str, 
         return counts
 
 
-@op
-def freeze_commission_period(context: OpExecutionContext) -> dict[str, int]:
-    """Freeze the partition's period into `incentives_closed`."""
-    period_start = dt.datetime.strptime(context.partition_key, PERIOD_FORMAT).date()
-    counts = freeze_period(warehouse_url(), period_start, closed_by=f"dagster run {context.run_id}")
-    context.log.info(f"closed {period_start:%Y-%m}: {counts}")
-    context.add_output_metadata({f"{table}_frozen": count for table, count in counts.items()})
-    return counts
-
-
-@op(required_resource_keys={"dbt"})
-def rebuild_incentive_marts(context: OpExecutionContext, frozen: dict[str, int]) -> None:
-    """Rebuild, test, check and publish the incentive marts so they show the period as closed."""
-    dbt: DbtCliResource = context.resources.dbt
+def rebuild_incentive_marts(dbt: DbtCliResource, run_id: str) -> dict[str, int]:
+    """Rebuild, test, check and publish the incentive marts so they show the closed months."""
     selection = "path:models/intermediate/incentives path:models/marts/incentives"
     dbt.cli(
         ["build", "--select", selection, "--exclude-resource-type", "unit_test"],
         raise_on_error=True,
     ).wait()
-    require_audited_suites_pass(INCENTIVE_MARTS, context.run_id)
-    published = publish_tables(warehouse_url(), INCENTIVE_MARTS)
-    context.log.info(f"froze {sum(frozen.values())} rows; published {published}")
+    require_audited_suites_pass(INCENTIVE_MARTS, run_id)
+    return publish_tables(warehouse_url(), INCENTIVE_MARTS)
 
 
-@job(
-    name=PERIOD_CLOSE_JOB_NAME,
+@multi_asset(
+    name="close_commission_periods",
+    specs=[
+        AssetSpec(
+            key=AssetKey([STORE_SCHEMA, table]),
+            group_name=STORE_SCHEMA,
+            kinds={"postgres"},
+            description=f"Frozen {table.replace('_', ' ')} of closed commission months.",
+        )
+        for table in STORE_TABLES
+    ],
     partitions_def=monthly_periods,
-    description="Close one commission period (a monthly partition), then rebuild the marts.",
+    backfill_policy=BackfillPolicy.single_run(),
 )
-def close_commission_period() -> None:
-    rebuild_incentive_marts(freeze_commission_period())
+def closed_commission_periods(
+    context: AssetExecutionContext, dbt: DbtCliResource
+) -> Iterator[MaterializeResult]:
+    """Close the partition's months, oldest first: freeze each, then rebuild and publish the
+    incentive marts before the next (a month closes only after the one before it)."""
+    frozen = dict.fromkeys(STORE_TABLES, 0)
+    for key in sorted(context.partition_keys):
+        period_start = dt.datetime.strptime(key, PERIOD_FORMAT).date()
+        counts = freeze_period(warehouse_url(), period_start, f"dagster run {context.run_id}")
+        published = rebuild_incentive_marts(dbt, context.run_id)
+        context.log.info(f"closed {key}: froze {counts}; published {published}")
+        frozen["closed_periods"] += 1
+        for table, rows in counts.items():
+            frozen[table] += rows
+    for table, rows in frozen.items():
+        yield MaterializeResult(
+            asset_key=AssetKey([STORE_SCHEMA, table]), metadata={"rows_frozen": rows}
+        )
+
+
+close_commission_period = define_asset_job(
+    name=PERIOD_CLOSE_JOB_NAME,
+    selection=AssetSelection.groups(STORE_SCHEMA),
+    partitions_def=monthly_periods,
+    description="Close commission months (monthly partitions): freeze, rebuild, check, publish.",
+)
