@@ -3,9 +3,10 @@
 Reads with dlt's `sql_database` tables on the ConnectorX backend, incrementally on `updated_at`
 (`>=` the last cursor, then de-duplicated on the primary key by the `merge` disposition), and loads
 through PostgreSQL's binary `COPY` (Parquet load files, `settings.LOADER_FILE_FORMAT`, copied in
-by the ADBC driver) rather than row-by-row inserts. ConnectorX reads the database's binary protocol straight into Arrow record batches (numeric as
-exact decimals), streamed `chunk_size` rows at a time; the pyarrow backend built Python row tuples
-first and took about twice as long to extract (`bench/README.md`).
+by the ADBC driver) rather than row-by-row inserts. ConnectorX reads the database's binary
+protocol straight into Arrow record batches (numeric as exact decimals), streamed `chunk_size`
+rows at a time; the pyarrow backend built Python row tuples first and took about twice as long to
+extract (`bench/README.md`).
 
 Rows breaking a rule (a missing key, an unknown currency, a quantity or price that is not a
 number) go to `<table>_rejected` with the raw row and the reason. A column whose type changes
