@@ -134,95 +134,288 @@ customer_months as (
     ) }}
 ),
 
-{# Per customer: bought in the 12 months to this month (current), or in the 12 before (prior). #}
-customer_windows as (
+{#
+    Rolling customer figures, counted with running sums rather than by pairing every month with
+    every customer-month of the two years before it (which grew with customers x months: 37 s at
+    bench scale L).
+
+    A customer is active in a month when it bought in the 12 months ending with it. Each month it
+    bought in keeps it active through the 11 months after; what that adds beyond its previous
+    purchase's reach is an interval of months [active_from, active_until), and a customer's
+    intervals never overlap. So the active customers of a month are the +1s at interval starts
+    minus the -1s at interval ends, summed up to that month. The same with a 24-month reach counts
+    the customers who bought in the last 24 months. Retained customers, active in the month and a
+    year before, are then active + prior - those of the 24 months (prior = active a year ago).
+    Revenue of the 12 months adds each month's revenue and takes it away 12 months later.
+#}
+customer_purchases as (
+    select
+        scope_type,
+        scope_id,
+        month_start,
+        lag(month_start) over (
+            partition by scope_type, scope_id, customer_id order by month_start
+        ) as previous_month_start
+    from customer_months
+),
+
+activity_intervals as (
+    select
+        scope_type,
+        scope_id,
+        case
+            when previous_month_start is null then month_start
+            else greatest(month_start, {{ add_months('previous_month_start', 12) }})
+        end as active_from,
+        {{ add_months('month_start', 12) }} as active_until,
+        case
+            when previous_month_start is null then month_start
+            else greatest(month_start, {{ add_months('previous_month_start', 24) }})
+        end as active_24m_from,
+        {{ add_months('month_start', 24) }} as active_24m_until
+    from customer_purchases
+),
+
+scope_month_revenue as (
+    select
+        scope_type,
+        scope_id,
+        month_start,
+        sum(net_reporting_amount) as revenue_amount
+    from customer_months
+    group by scope_type, scope_id, month_start
+),
+
+customer_changes as (
+    select
+        scope_type,
+        scope_id,
+        active_from as month_start,
+        1 as active_change,
+        0 as active_24m_change,
+        0 as revenue_change
+    from activity_intervals
+    union all
+    select
+        scope_type,
+        scope_id,
+        active_until as month_start,
+        -1 as active_change,
+        0 as active_24m_change,
+        0 as revenue_change
+    from activity_intervals
+    union all
+    select
+        scope_type,
+        scope_id,
+        active_24m_from as month_start,
+        0 as active_change,
+        1 as active_24m_change,
+        0 as revenue_change
+    from activity_intervals
+    union all
+    select
+        scope_type,
+        scope_id,
+        active_24m_until as month_start,
+        0 as active_change,
+        -1 as active_24m_change,
+        0 as revenue_change
+    from activity_intervals
+    union all
+    select
+        scope_type,
+        scope_id,
+        month_start,
+        0 as active_change,
+        0 as active_24m_change,
+        revenue_amount as revenue_change
+    from scope_month_revenue
+    union all
+    select
+        scope_type,
+        scope_id,
+        {{ add_months('month_start', 12) }} as month_start,
+        0 as active_change,
+        0 as active_24m_change,
+        -revenue_amount as revenue_change
+    from scope_month_revenue
+),
+
+monthly_customer_changes as (
+    select
+        scope_type,
+        scope_id,
+        month_start,
+        sum(active_change) as active_change,
+        sum(active_24m_change) as active_24m_change,
+        sum(revenue_change) as revenue_change
+    from customer_changes
+    group by scope_type, scope_id, month_start
+),
+
+{# The running sums at each month a scope's figures change. #}
+customer_running as (
+    select
+        scope_type,
+        scope_id,
+        month_start,
+        sum(active_change) over scope_months as active_customers_12m,
+        sum(active_24m_change) over scope_months as active_customers_24m,
+        sum(revenue_change) over scope_months as revenue_12m_amount
+    from monthly_customer_changes
+    window scope_months as (
+        partition by scope_type, scope_id
+        order by month_start
+        rows between unbounded preceding and current row
+    )
+),
+
+{# A grid month's figures are those of its scope's latest change, and a year before it too. #}
+lookbacks as (
+    select 0 as months_back
+    union all
+    select 12 as months_back
+),
+
+customer_as_of as (
     select
         grid.scope_type,
         grid.scope_id,
         grid.month_start,
-        customer_months.customer_id,
-        max(
-            case
-                when customer_months.month_start > {{ add_months('grid.month_start', -12) }}
-                    then 1
-                else 0
-            end
-        ) as is_current,
-        max(
-            case
-                when customer_months.month_start <= {{ add_months('grid.month_start', -12) }}
-                    then 1
-                else 0
-            end
-        ) as is_prior,
-        sum(
-            case
-                when customer_months.month_start > {{ add_months('grid.month_start', -12) }}
-                    then customer_months.net_reporting_amount
-                else 0
-            end
-        ) as current_revenue_amount
+        lookbacks.months_back,
+        customer_running.active_customers_12m,
+        customer_running.active_customers_24m,
+        customer_running.revenue_12m_amount,
+        row_number() over (
+            partition by grid.scope_type, grid.scope_id, grid.month_start, lookbacks.months_back
+            order by customer_running.month_start desc
+        ) as recency
     from grid
-    inner join customer_months
+    cross join lookbacks
+    inner join customer_running
         on
-            grid.scope_type = customer_months.scope_type
-            and grid.scope_id = customer_months.scope_id
-            and customer_months.month_start > {{ add_months('grid.month_start', -24) }}
-            and grid.month_start >= customer_months.month_start
-    group by grid.scope_type, grid.scope_id, grid.month_start, customer_months.customer_id
+            grid.scope_type = customer_running.scope_type
+            and grid.scope_id = customer_running.scope_id
+            and customer_running.month_start
+            <= {{ add_months('grid.month_start', '-lookbacks.months_back') }}
 ),
 
+{# Prior customers (who bought in the 12 months before the last 12) were active a year ago. #}
 customer_value as (
     select
         scope_type,
         scope_id,
         month_start,
-        sum(is_current) as active_customers_12m,
-        sum(is_prior) as prior_customers_12m,
-        sum(is_prior * is_current) as retained_customers_12m,
-        sum(current_revenue_amount) as revenue_12m_amount
-    from customer_windows
+        sum(case when months_back = 0 then active_customers_12m else 0 end)
+            as active_customers_12m,
+        sum(case when months_back = 12 then active_customers_12m else 0 end)
+            as prior_customers_12m,
+        sum(
+            case
+                when months_back = 0 then active_customers_12m - active_customers_24m
+                else active_customers_12m
+            end
+        ) as retained_customers_12m,
+        sum(case when months_back = 0 then revenue_12m_amount else 0 end) as revenue_12m_amount
+    from customer_as_of
+    where recency = 1
     group by scope_type, scope_id, month_start
 ),
 
-{# Deals open at the month's end (or the data date): created by then and not yet closed. #}
-open_deals as (
+{#
+    The open pipeline at a month's end (or the data date): deals created by then and not yet
+    closed. A deal adds its amount to its rep's open pipeline in the month it is created and takes
+    it away in the month it closes (a deal closed before it was created is never open), so a
+    running sum per rep gives the open pipeline of every month, credited to the rep's team of
+    that day.
+#}
+deal_changes as (
+    select
+        rep_id,
+        {{ month_start('created_date') }} as month_start,
+        deal_reporting_amount as amount_change
+    from deals
+    where created_date is not null and (closed_date is null or closed_date > created_date)
+    union all
+    select
+        rep_id,
+        {{ month_start('closed_date') }} as month_start,
+        -deal_reporting_amount as amount_change
+    from deals
+    where created_date is not null and closed_date > created_date
+),
+
+rep_running as (
+    select
+        rep_id,
+        month_start,
+        sum(amount_change) over (
+            partition by rep_id
+            order by month_start
+            rows between unbounded preceding and current row
+        ) as open_pipeline_amount
+    from (
+        select
+            rep_id,
+            month_start,
+            sum(amount_change) as amount_change
+        from deal_changes
+        group by rep_id, month_start
+    ) as rep_changes
+),
+
+{# Each month takes its rep's running sum at the latest change up to it. #}
+rep_as_of as (
     select
         months.month_start,
         months.as_of_date,
-        deals.deal_id,
-        deals.rep_id,
-        deals.deal_reporting_amount
+        rep_running.rep_id,
+        rep_running.open_pipeline_amount,
+        row_number() over (
+            partition by months.month_start, rep_running.rep_id
+            order by rep_running.month_start desc
+        ) as recency
     from months
-    inner join deals
-        on
-            months.as_of_date >= deals.created_date
-            and (deals.closed_date is null or months.as_of_date < deals.closed_date)
+    inner join rep_running
+        on months.month_start >= rep_running.month_start
 ),
 
-open_deal_teams as (
-    {{ assign_teams_on_date('open_deals', ['month_start', 'deal_id'], 'rep_id', 'as_of_date') }}
-),
-
-open_deals_credited as (
+rep_open_pipeline as (
     select
-        open_deals.month_start,
-        open_deals.deal_reporting_amount,
-        open_deal_teams.team_id,
-        open_deal_teams.region_id
-    from open_deals
-    left join open_deal_teams
+        month_start,
+        as_of_date,
+        rep_id,
+        open_pipeline_amount
+    from rep_as_of
+    where recency = 1
+),
+
+open_rep_teams as (
+    {{ assign_teams_on_date(
+        'rep_open_pipeline', ['month_start', 'rep_id'], 'rep_id', 'as_of_date'
+    ) }}
+),
+
+open_pipeline_credited as (
+    select
+        rep_open_pipeline.month_start,
+        rep_open_pipeline.open_pipeline_amount,
+        open_rep_teams.team_id,
+        open_rep_teams.region_id
+    from rep_open_pipeline
+    left join open_rep_teams
         on
-            open_deals.month_start = open_deal_teams.month_start
-            and open_deals.deal_id = open_deal_teams.deal_id
+            rep_open_pipeline.month_start = open_rep_teams.month_start
+            and rep_open_pipeline.rep_id = open_rep_teams.rep_id
 ),
 
 open_pipeline as (
     {{ aggregate_by_scope(
-        'open_deals_credited',
+        'open_pipeline_credited',
         ['company', 'region', 'team'],
         ['month_start'],
-        {'open_pipeline_amount': 'sum(deal_reporting_amount)'},
+        {'open_pipeline_amount': 'sum(open_pipeline_amount)'},
     ) }}
 ),
 
