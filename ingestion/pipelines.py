@@ -13,6 +13,7 @@ import dlt  # noqa: E402  (must see DLT_PROJECT_DIR first)
 from dlt.extract import DltSource  # noqa: E402
 from dlt.pipeline.pipeline import Pipeline  # noqa: E402
 
+from ingestion.destination import warehouse  # noqa: E402
 from orchestration.warehouse import warehouse_url  # noqa: E402
 
 STATE_DIR = Path(os.environ.get("SPW_STATE_DIR", PROJECT_ROOT / ".state"))
@@ -25,7 +26,7 @@ def raw_pipeline(name: str, url: str | None = None) -> Pipeline:
     """
     return dlt.pipeline(
         pipeline_name=f"raw_{name}",
-        destination=dlt.destinations.postgres(credentials=url or warehouse_url()),
+        destination=warehouse(credentials=url or warehouse_url(), destination_name="postgres"),
         dataset_name=f"raw_{name}",
         pipelines_dir=str(STATE_DIR / "dlt"),
     )

@@ -143,3 +143,18 @@ def test_a_first_load_appends_and_a_rerun_after_a_lost_load_merges(
     assert table_rows(again, "select count(*), count(distinct order_id) from {raw}.orders") == [
         (12, 12)
     ]
+
+
+def test_an_empty_source_table_loads_as_an_empty_table(
+    orders_source, source_sql, new_pipeline
+) -> None:
+    # a new shop has no refunds yet: its extract is an empty Parquet file, which dlt's ADBC copy
+    # job alone fails on (ingestion/destination.py)
+    source_sql("delete from shop.refunds")
+    pipeline = new_pipeline("orders")
+    _load(pipeline, orders_source())
+    assert loaded_rows(pipeline)["order_lines"] == 15
+    assert table_rows(pipeline, "select count(*) from {raw}.refunds") == [(0,)]
+    _load(pipeline, orders_source())  # and again, finding nothing anywhere
+    assert loaded_rows(pipeline) == {}
+    assert table_rows(pipeline, "select count(*) from {raw}.order_lines") == [(15,)]
