@@ -54,7 +54,9 @@ COLUMN_HINTS: dict[str, dict[str, str]] = {
         "primary_team_id": "text",
         "primary_team_name": "text",
         "created_at": "timestamp",
-        "updated_at": "timestamp",
+        # named as the API does: it is also the incremental cursor, whose hint dlt adds under
+        # this name; declared as `updated_at` the two would collide when normalised
+        "updatedAt": "timestamp",
     },
     "deal_stage_history": {
         "deal_id": "text",
