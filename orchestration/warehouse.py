@@ -123,7 +123,13 @@ class EmbeddedServer:
         return (self.pgdata / "PG_VERSION").exists()
 
     def is_running(self) -> bool:
+        """Whether this data directory's own server is up on the recorded port. Another server
+        answering on that port (the recorded port reused while this one was stopped) is not it:
+        the lock file PostgreSQL writes in the data directory must name a live process and the
+        same port."""
         if not self.is_initialised() or not self._port_file.exists():
+            return False
+        if _locked_port(self.pgdata / "postmaster.pid") != self.port:
             return False
         result = subprocess.run(
             [self._bin("pg_isready"), "-h", "127.0.0.1", "-p", str(self.port), "-t", "2"],
@@ -200,6 +206,22 @@ class EmbeddedServer:
             return
         if (self.pgdata / "postmaster.pid").exists():
             self._run([self._bin("pg_ctl"), "-D", str(self.pgdata), "-m", "fast", "-w", "stop"])
+
+
+def _locked_port(lock_file: Path) -> int | None:
+    """The port in a data directory's `postmaster.pid` when its process is alive, else None."""
+    try:
+        lines = lock_file.read_text().splitlines()
+        pid, port = int(lines[0]), int(lines[3])
+    except (OSError, IndexError, ValueError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass  # alive, run by the server's own OS user
+    return port
 
 
 def _let_others_traverse(path: Path) -> None:

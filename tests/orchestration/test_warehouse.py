@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -44,6 +47,29 @@ def test_embedded_server_reports_stopped_before_init(tmp_path) -> None:
     server = EmbeddedServer(home=tmp_path / "wh")
     assert not server.is_initialised()
     assert not server.is_running()
+
+
+def test_another_server_on_the_recorded_port_is_not_taken_for_ours(tmp_path, warehouse_url) -> None:
+    """A stopped warehouse whose recorded port another server has taken since (a benchmark's, a
+    second checkout's) must not count as running: its password would be sent to a stranger."""
+    port = urlsplit(warehouse_url).port  # a live PostgreSQL server that is not this one
+    server = EmbeddedServer(home=tmp_path / "wh")
+    server.pgdata.mkdir(parents=True)
+    (server.pgdata / "PG_VERSION").write_text("16\n")
+    (server.home / "port").write_text(f"{port}\n")
+    lock_file = server.pgdata / "postmaster.pid"
+    assert not server.is_running()  # stopped cleanly: no lock file
+
+    dead = subprocess.Popen(["true"])  # noqa: S607
+    dead.wait()
+    lock_file.write_text(f"{dead.pid}\n{server.pgdata}\n0\n{port}\n")
+    assert not server.is_running()  # killed: the lock file names a process that is gone
+
+    lock_file.write_text(f"{os.getpid()}\n{server.pgdata}\n0\n{port + 1}\n")
+    assert not server.is_running()  # alive, but listening elsewhere
+
+    lock_file.write_text(f"{os.getpid()}\n{server.pgdata}\n0\n{port}\n")
+    assert server.is_running()  # its lock file names a live process on the answering port
 
 
 def test_a_port_left_in_time_wait_by_a_stopped_server_is_reused() -> None:
