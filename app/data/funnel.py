@@ -126,20 +126,13 @@ def lead_source_quality(reader: Reader, selection: Selection) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def stuck_deals(reader: Reader, selection: Selection) -> pd.DataFrame:
     """Open deals that have sat in their current stage longer than the 90th percentile of the
-    finished visits to that stage, as of the data date (the period does not apply: a deal is
-    stuck now or not)."""
+    finished visits to that stage (`dim_pipeline_stages.p90_dwell_days`), as of the data date
+    (the period does not apply: a deal is stuck now or not)."""
     return reader.read(
         f"""
         with as_of as (
             select coalesce(max(data_date), current_date) as data_date
             from marts.fct_target_attainment
-        ),
-        thresholds as (
-            select stage_id,
-                percentile_cont(0.9) within group (order by dwell_days) as p90_dwell_days
-            from marts.fct_deal_stage_history
-            where dwell_days is not null
-            group by stage_id
         )
         select
             deals.deal_id, deals.deal_name, deals.pipeline_label, deals.stage_label,
@@ -147,14 +140,14 @@ def stuck_deals(reader: Reader, selection: Selection) -> pd.DataFrame:
             history.entered_at,
             round(cast(extract(epoch from (as_of.data_date + interval '1 day' - history.entered_at))
                 / 86400 as numeric), 1) as days_in_stage,
-            round(cast(thresholds.p90_dwell_days as numeric), 1) as p90_dwell_days
+            round(stages.p90_dwell_days, 1) as p90_dwell_days
         from marts.fct_deal_stage_history as history
         inner join marts.fct_deals as deals on history.deal_id = deals.deal_id
-        inner join thresholds on history.stage_id = thresholds.stage_id
+        inner join marts.dim_pipeline_stages as stages on history.stage_id = stages.stage_id
         cross join as_of
         where history.is_current_stage and not deals.is_closed
             and as_of.data_date + interval '1 day' - history.entered_at
-                > thresholds.p90_dwell_days * interval '1 day'
+                > stages.p90_dwell_days * interval '1 day'
             and {DEAL_FILTERS}
         order by days_in_stage desc
         """,
