@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from app.context import context
-from app.data.customers import customers
+from app.data.customers import churn_risks, tiers
 from app.data.sales import revenue_by_product_line
 from app.i18n import fmt_money, fmt_number, fmt_pct, t
 from app.ui import empty_notice, help_text, ratio, to_float
@@ -16,31 +16,31 @@ period = f.period
 TIERS = ("high", "medium", "low")
 
 st.title(t("pages.customers"))
-rows = customers(ctx.reader, f.team_id, f.rep_id)
-if rows.empty:
+summary = tiers(ctx.reader, f.team_id, f.rep_id).set_index("value_tier")
+if summary.empty:
     empty_notice()
     st.stop()
 
 st.subheader(t("customers.tiers"), help=help_text(ctx, "dim_customers.value_tier"))
 cards = st.columns(len(TIERS) + 1)
 for card, tier in zip(cards, TIERS, strict=False):
-    members = rows[rows["value_tier"] == tier]
+    counted = tier in summary.index
     card.metric(
         t(f"tier.{tier}"),
-        fmt_number(len(members)),
+        fmt_number(summary.at[tier, "customer_count"] if counted else 0),
         help=help_text(ctx, "dim_customers.trailing_12m_net_revenue_amount"),
         border=True,
     )
-    card.caption(fmt_money(members["trailing_12m_net_revenue_amount"].sum()))
-churn = rows[rows["is_churn_risk"]]
+    card.caption(fmt_money(summary.at[tier, "trailing_12m_net_revenue_amount"] if counted else 0))
 cards[-1].metric(
     t("customers.churn_count"),
-    fmt_number(len(churn)),
+    fmt_number(summary["churn_risk_count"].iloc[0]),
     help=help_text(ctx, "dim_customers.is_churn_risk"),
     border=True,
 )
 
 st.subheader(t("customers.churn"), help=help_text(ctx, "dim_customers.is_churn_risk"))
+churn = churn_risks(ctx.reader, f.team_id, f.rep_id)
 if churn.empty:
     st.success(t("customers.no_churn"))
 else:

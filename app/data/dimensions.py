@@ -51,16 +51,29 @@ def lead_sources(reader: Reader) -> list[str]:
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def months(reader: Reader) -> list:
-    """Months up to today with orders or deals the viewer may see, latest first."""
+    """Every month from the first to the latest up to today with orders or deals the viewer may
+    see, latest first. The bounds are read from the date indexes (not every row: at a million
+    order lines listing the distinct months took 180 ms on each page)."""
     frame = reader.read(
         """
-        select distinct cast(date_trunc('month', order_date) as date) as month
-        from marts.fct_orders
-        where order_date <= current_date
-        union
-        select distinct cast(date_trunc('month', created_date) as date)
-        from marts.fct_deals
-        where created_date <= current_date
+        with bounds as (
+            select min(order_date) as first_date, max(order_date) as last_date
+            from marts.fct_orders
+            where order_date <= current_date
+            union all
+            select min(created_date), max(created_date)
+            from marts.fct_deals
+            where created_date <= current_date
+        ),
+        span as (
+            select
+                date_trunc('month', min(first_date)) as first_month,
+                date_trunc('month', max(last_date)) as last_month
+            from bounds
+        )
+        select cast(month as date) as month
+        from span
+        cross join generate_series(span.first_month, span.last_month, interval '1 month') as month
         order by 1 desc
         """
     )

@@ -156,21 +156,29 @@ def rep_leaderboard(reader: Reader, selection: Selection) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def monthly_revenue(reader: Reader, selection: Selection) -> pd.DataFrame:
-    """Net revenue per month and rep: the trend lines."""
+    """Net revenue per month and rep, the trend lines: orders by their credited rep and the team
+    that rep was on at the order date (`fct_orders.team_id`), named by the rep's latest name."""
     return reader.read(
         """
-        select
-            cast(date_trunc('month', lines.order_date) as date) as month,
-            reps.full_name,
-            sum(lines.net_reporting_amount) as net_revenue
-        from marts.fct_order_lines as lines
-        inner join marts.dim_reps as reps
-            on lines.rep_id = reps.rep_id
-            and lines.order_date >= reps.valid_from
-            and (reps.valid_to is null or lines.order_date < reps.valid_to)
-        where lines.order_date >= :start and lines.order_date < :end
-            and (cast(:team_id as text) is null or reps.team_id = :team_id)
-            and (cast(:rep_id as text) is null or lines.rep_id = :rep_id)
+        with monthly as (
+            select
+                cast(date_trunc('month', orders.order_date) as date) as month,
+                orders.rep_id,
+                sum(orders.net_reporting_amount) as net_revenue
+            from marts.fct_orders as orders
+            where orders.order_date >= :start and orders.order_date < :end
+                and (cast(:team_id as text) is null or orders.team_id = :team_id)
+                and (cast(:rep_id as text) is null or orders.rep_id = :rep_id)
+            group by 1, 2
+        ),
+        names as (
+            select distinct on (rep_id) rep_id, full_name
+            from marts.dim_reps
+            order by rep_id, valid_from desc
+        )
+        select monthly.month, names.full_name, sum(monthly.net_revenue) as net_revenue
+        from monthly
+        inner join names on monthly.rep_id = names.rep_id
         group by 1, 2
         order by 1, 2
         """,

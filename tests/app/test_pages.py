@@ -145,6 +145,46 @@ def test_team_leaderboard_counts_revenue_and_activity_while_on_the_team(sign_in)
     ]
 
 
+def test_team_trend_credits_each_month_to_the_team_of_the_order_date(app_users) -> None:
+    from datetime import date
+    from decimal import Decimal as D
+
+    from app.data.connection import Reader
+    from app.data.sales import monthly_revenue
+    from app.data.selection import Selection
+
+    trend = monthly_revenue(
+        Reader("spw_finance", "trend-test"), Selection(date(2026, 1, 1), date(2026, 4, 1), "11")
+    )
+    # East A in Q1 (the quarter test's 58900): January Alice O009 11500, Bob O002 3600, Carol
+    # O003 cancelled 0; February Bob O001 24000 + O010 5800; March Bob O005 6000 + O006 8000.
+    # Carol's February order is East B's: she moved on 2026-02-01.
+    assert [(str(m), n, v) for m, n, v in trend.itertuples(index=False)] == [
+        ("2026-01-01", "Alice Wang", D("11500.00")),
+        ("2026-01-01", "Bob Li", D("3600.00")),
+        ("2026-01-01", "Carol Zhang", D("0.00")),
+        ("2026-02-01", "Bob Li", D("29800.00")),
+        ("2026-03-01", "Bob Li", D("14000.00")),
+    ]
+
+
+def test_customer_tiers_are_counted_and_summed(sign_in) -> None:
+    app = sign_in("finance", **FEBRUARY)
+    app.switch_page("app_pages/customers.py").run()
+    # dim_customers of the tiny company (tests/dbt/test_marts_on_tiny_company.py): high C007
+    # 33045; medium C001 30000 + C004 14500 + C005 11500 = 56000; low C002 9400 + C003 4800 +
+    # C006 8000 + C008 3000 = 25200; nobody quiet for 90 days
+    assert [metric(app, label) for label in ("High value", "Medium value", "Low value")] == [
+        "1",
+        "3",
+        "4",
+    ]
+    assert metric(app, "Churn risk") == "0"
+    captions = [caption.value for caption in app.caption]
+    assert {"33,045.00", "56,000.00", "25,200.00"} <= set(captions)
+    assert [note.value for note in app.success] == ["No customer is at risk."]
+
+
 def test_customers_revenue_mix_by_product_line(sign_in) -> None:
     app = sign_in("finance", **FEBRUARY)
     app.switch_page("app_pages/customers.py").run()
