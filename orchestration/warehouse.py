@@ -77,6 +77,11 @@ class EmbeddedServer:
     def _port_file(self) -> Path:
         return self.home / "port"
 
+    @property
+    def _lock_file(self) -> Path:
+        """PostgreSQL's own lock file: the server's process id and port while it runs."""
+        return self.pgdata / "postmaster.pid"
+
     @staticmethod
     def _bin(name: str) -> str:
         spec = importlib.util.find_spec("pgserver")
@@ -129,7 +134,7 @@ class EmbeddedServer:
         same port."""
         if not self.is_initialised() or not self._port_file.exists():
             return False
-        if _locked_port(self.pgdata / "postmaster.pid") != self.port:
+        if _locked_port(self._lock_file) != self.port:
             return False
         result = subprocess.run(
             [self._bin("pg_isready"), "-h", "127.0.0.1", "-p", str(self.port), "-t", "2"],
@@ -204,7 +209,7 @@ class EmbeddedServer:
     def stop(self) -> None:
         if not self.is_initialised():
             return
-        if (self.pgdata / "postmaster.pid").exists():
+        if self._lock_file.exists():
             self._run([self._bin("pg_ctl"), "-D", str(self.pgdata), "-m", "fast", "-w", "stop"])
 
 

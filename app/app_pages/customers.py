@@ -16,22 +16,22 @@ period = f.period
 TIERS = ("high", "medium", "low")
 
 st.title(t("pages.customers"))
-summary = tiers(ctx.reader, f.team_id, f.rep_id).set_index("value_tier")
+summary = tiers(ctx.reader, f.team_id, f.rep_id)
 if summary.empty:
     empty_notice()
     st.stop()
+by_tier = summary.set_index("value_tier").reindex(TIERS, fill_value=0)
 
 st.subheader(t("customers.tiers"), help=help_text(ctx, "dim_customers.value_tier"))
 cards = st.columns(len(TIERS) + 1)
 for card, tier in zip(cards, TIERS, strict=False):
-    counted = tier in summary.index
     card.metric(
         t(f"tier.{tier}"),
-        fmt_number(summary.at[tier, "customer_count"] if counted else 0),
+        fmt_number(by_tier.at[tier, "customer_count"]),
         help=help_text(ctx, "dim_customers.trailing_12m_net_revenue_amount"),
         border=True,
     )
-    card.caption(fmt_money(summary.at[tier, "trailing_12m_net_revenue_amount"] if counted else 0))
+    card.caption(fmt_money(by_tier.at[tier, "trailing_12m_net_revenue_amount"]))
 cards[-1].metric(
     t("customers.churn_count"),
     fmt_number(summary["churn_risk_count"].iloc[0]),

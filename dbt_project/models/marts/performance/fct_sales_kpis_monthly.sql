@@ -186,60 +186,42 @@ scope_month_revenue as (
     group by scope_type, scope_id, month_start
 ),
 
+{# Every interval start and end, and each month's revenue entering and leaving the 12 months. #}
 customer_changes as (
     select
-        scope_type,
-        scope_id,
-        active_from as month_start,
-        1 as active_change,
-        0 as active_24m_change,
+        activity_intervals.scope_type,
+        activity_intervals.scope_id,
+        interval_edges.month_start,
+        interval_edges.active_change,
+        interval_edges.active_24m_change,
         0 as revenue_change
     from activity_intervals
+    cross join
+        lateral (
+            values
+            (activity_intervals.active_from, 1, 0),
+            (activity_intervals.active_until, -1, 0),
+            (activity_intervals.active_24m_from, 0, 1),
+            (activity_intervals.active_24m_until, 0, -1)
+        ) as interval_edges (month_start, active_change, active_24m_change)
     union all
     select
-        scope_type,
-        scope_id,
-        active_until as month_start,
-        -1 as active_change,
-        0 as active_24m_change,
-        0 as revenue_change
-    from activity_intervals
-    union all
-    select
-        scope_type,
-        scope_id,
-        active_24m_from as month_start,
-        0 as active_change,
-        1 as active_24m_change,
-        0 as revenue_change
-    from activity_intervals
-    union all
-    select
-        scope_type,
-        scope_id,
-        active_24m_until as month_start,
-        0 as active_change,
-        -1 as active_24m_change,
-        0 as revenue_change
-    from activity_intervals
-    union all
-    select
-        scope_type,
-        scope_id,
-        month_start,
+        scope_month_revenue.scope_type,
+        scope_month_revenue.scope_id,
+        revenue_edges.month_start,
         0 as active_change,
         0 as active_24m_change,
-        revenue_amount as revenue_change
+        revenue_edges.revenue_change
     from scope_month_revenue
-    union all
-    select
-        scope_type,
-        scope_id,
-        {{ add_months('month_start', 12) }} as month_start,
-        0 as active_change,
-        0 as active_24m_change,
-        -revenue_amount as revenue_change
-    from scope_month_revenue
+    cross join
+        lateral (
+            values
+            (scope_month_revenue.month_start, scope_month_revenue.revenue_amount),
+            (
+                {{ add_months('scope_month_revenue.month_start', 12) }},
+                -scope_month_revenue.revenue_amount
+            )
+        ) as revenue_edges (month_start, revenue_change)
 ),
 
 monthly_customer_changes as (
@@ -346,6 +328,15 @@ deal_changes as (
     where created_date is not null and closed_date > created_date
 ),
 
+rep_changes as (
+    select
+        rep_id,
+        month_start,
+        sum(amount_change) as amount_change
+    from deal_changes
+    group by rep_id, month_start
+),
+
 rep_running as (
     select
         rep_id,
@@ -355,14 +346,7 @@ rep_running as (
             order by month_start
             rows between unbounded preceding and current row
         ) as open_pipeline_amount
-    from (
-        select
-            rep_id,
-            month_start,
-            sum(amount_change) as amount_change
-        from deal_changes
-        group by rep_id, month_start
-    ) as rep_changes
+    from rep_changes
 ),
 
 {# Each month takes its rep's running sum at the latest change up to it. #}
