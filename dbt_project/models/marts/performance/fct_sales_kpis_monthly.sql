@@ -186,42 +186,65 @@ scope_month_revenue as (
     group by scope_type, scope_id, month_start
 ),
 
-{# Every interval start and end, and each month's revenue entering and leaving the 12 months. #}
+{#
+    Every interval start and end, and each month's revenue entering and leaving the 12 months,
+    one union branch each: unpivoting them with a lateral values list reads the intervals once
+    but was slower (7.7 s against 6.6 s at bench scale L).
+#}
 customer_changes as (
     select
-        activity_intervals.scope_type,
-        activity_intervals.scope_id,
-        interval_edges.month_start,
-        interval_edges.active_change,
-        interval_edges.active_24m_change,
+        scope_type,
+        scope_id,
+        active_from as month_start,
+        1 as active_change,
+        0 as active_24m_change,
         0 as revenue_change
     from activity_intervals
-    cross join
-        lateral (
-            values
-            (activity_intervals.active_from, 1, 0),
-            (activity_intervals.active_until, -1, 0),
-            (activity_intervals.active_24m_from, 0, 1),
-            (activity_intervals.active_24m_until, 0, -1)
-        ) as interval_edges (month_start, active_change, active_24m_change)
     union all
     select
-        scope_month_revenue.scope_type,
-        scope_month_revenue.scope_id,
-        revenue_edges.month_start,
+        scope_type,
+        scope_id,
+        active_until as month_start,
+        -1 as active_change,
+        0 as active_24m_change,
+        0 as revenue_change
+    from activity_intervals
+    union all
+    select
+        scope_type,
+        scope_id,
+        active_24m_from as month_start,
+        0 as active_change,
+        1 as active_24m_change,
+        0 as revenue_change
+    from activity_intervals
+    union all
+    select
+        scope_type,
+        scope_id,
+        active_24m_until as month_start,
+        0 as active_change,
+        -1 as active_24m_change,
+        0 as revenue_change
+    from activity_intervals
+    union all
+    select
+        scope_type,
+        scope_id,
+        month_start,
         0 as active_change,
         0 as active_24m_change,
-        revenue_edges.revenue_change
+        revenue_amount as revenue_change
     from scope_month_revenue
-    cross join
-        lateral (
-            values
-            (scope_month_revenue.month_start, scope_month_revenue.revenue_amount),
-            (
-                {{ add_months('scope_month_revenue.month_start', 12) }},
-                -scope_month_revenue.revenue_amount
-            )
-        ) as revenue_edges (month_start, revenue_change)
+    union all
+    select
+        scope_type,
+        scope_id,
+        {{ add_months('month_start', 12) }} as month_start,
+        0 as active_change,
+        0 as active_24m_change,
+        -revenue_amount as revenue_change
+    from scope_month_revenue
 ),
 
 monthly_customer_changes as (
