@@ -9,7 +9,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Callable, Iterator
+import json
+import logging
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -117,22 +119,38 @@ def changed_files(paths: list[Path], root: Path) -> set[str]:
     return changed
 
 
+# values that differ on every read of the same content (when a row was rejected or counted)
+VOLATILE = frozenset({"rejected_at", "loaded_at"})
+
+
+def changed_rows(rows: list[dict[str, Any]], key: list[str]) -> list[dict[str, Any]]:
+    """The rows whose key is new or whose values differ from the last successful load.
+
+    Files carry no trustworthy "changed since" column (a historic export loaded after a newer
+    one has only older dates), so each row is known by its key and a digest of its values,
+    kept in the resource's dlt state: a re-read file loads exactly its new and changed rows.
+    """
+    seen: dict[str, str] = dlt.current.resource_state().setdefault("row_digests", {})
+    fresh = []
+    for row in rows:
+        name = json.dumps([row.get(k) for k in key], default=str, ensure_ascii=False)
+        values = {k: v for k, v in row.items() if k not in VOLATILE}
+        value = hashlib.sha256(
+            json.dumps(values, sort_keys=True, default=str).encode()
+        ).hexdigest()[:16]
+        if seen.get(name) != value:
+            seen[name] = value
+            fresh.append(row)
+    return fresh
+
+
 @dataclass
 class FolderTable:
-    """One table read from a folder: its rows and the files they came from.
-
-    With `by_file`, rows carry `source_file` (relative to the root) and only the rows of changed
-    files are loaded; otherwise any changed file reloads the whole table. With a `cursor`
-    column (a date or time that only grows, like a last-modified time), only rows at or after
-    the largest value already loaded come again: an export that grows by a day's rows loads
-    that day's rows.
-    """
+    """One table read from a folder: its rows and the files (mapping included) it depends on."""
 
     root: Path
     files: list[Path]
     rows: list[dict[str, Any]] = field(default_factory=list)
-    by_file: bool = False
-    cursor: str | None = None
 
 
 def folder_table_resource(
@@ -141,11 +159,13 @@ def folder_table_resource(
     columns: dict[str, str],
     read: Callable[[], FolderTable],
 ) -> DltResource:
-    """A merged resource loading a folder table when its files change (nothing otherwise).
+    """A merged resource loading a folder table's new and changed rows when a file changed.
 
-    Its table is created on the first load even when empty (e.g. no rejected rows yet), so
-    models reading it never meet a missing relation; `data_type` changes stop the load.
+    Nothing loads when no file changed. Its table is created on the first load even when
+    empty (e.g. no rejected rows yet), so models reading it never meet a missing relation;
+    `data_type` changes stop the load.
     """
+    key = [primary_key] if isinstance(primary_key, str) else list(primary_key)
 
     @dlt.resource(
         name=name,
@@ -157,14 +177,11 @@ def folder_table_resource(
     def rows() -> Iterator[Any]:
         table = read()
         yield from materialize_once()
-        changed = changed_files(table.files, table.root)
-        if not changed:
+        if not changed_files(table.files, table.root):
             return
-        selected = [r for r in table.rows if not table.by_file or r["source_file"] in changed]
-        if table.cursor:
-            selected = _since_last_cursor(selected, table.cursor)
-        if selected:
-            yield selected
+        fresh = changed_rows(table.rows, key)
+        if fresh:
+            yield fresh
 
     return rows
 
@@ -195,28 +212,83 @@ def parse_date(text: str, where: tuple[str, int, str], fmt: str = "%Y-%m-%d") ->
 
 
 def parse_datetime(
-    text: str, where: tuple[str, int, str], fmt: str | None, timezone: str
+    text: str, where: tuple[str, int, str], formats: Sequence[str], timezone: str
 ) -> datetime:
-    """A moment in UTC from the file's local time (`timezone`), in `fmt` or ISO 8601."""
-    try:
-        moment = datetime.strptime(text, fmt) if fmt else datetime.fromisoformat(text)
-    except ValueError:
-        try:  # spreadsheets store real dates; openpyxl gives them as ISO text
+    """A moment in UTC from the file's local time (`timezone`): the first of `formats` that
+    reads the text, else ISO 8601 (spreadsheets store real dates; openpyxl gives them as ISO)."""
+    moment = None
+    for fmt in formats:
+        try:
+            moment = datetime.strptime(text, fmt)
+            break
+        except ValueError:
+            continue
+    if moment is None:
+        try:
             moment = datetime.fromisoformat(text)
         except ValueError:
-            raise CellError(*where, f"{text!r} is not a date-time like {fmt or 'ISO'}") from None
+            expected = " or ".join([*formats, "ISO"])
+            raise CellError(*where, f"{text!r} is not a date-time like {expected}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(timezone))
     return moment.astimezone(UTC)
 
 
-def _since_last_cursor(rows: list[dict[str, Any]], cursor: str) -> list[dict[str, Any]]:
-    """Rows whose `cursor` is empty or not older than the largest value seen (kept in state)."""
-    state = dlt.current.resource_state()
-    seen = state.get("cursor_max")
-    values = [row[cursor].isoformat() for row in rows if row.get(cursor) is not None]
-    if values:
-        state["cursor_max"] = max([*values, seen] if seen else values)
-    if seen is None:
-        return rows
-    return [r for r in rows if r.get(cursor) is None or r[cursor].isoformat() >= seen]
+@dataclass
+class FileCount:
+    """What became of one file's rows: each is loaded, rejected (with its reason) or merged
+    into a row of another file on the same key; the counts must add up to the rows read."""
+
+    source_file: str
+    content_hash: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rows_merged: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+    def reject(self, reason: str) -> None:
+        self.rows_rejected += 1
+        self.reasons.append(reason)
+
+    def row(self) -> dict[str, Any]:
+        """The `file_reconciliation` row; a row unaccounted for is a bug, so it stops the load."""
+        accounted = self.rows_loaded + self.rows_rejected + self.rows_merged
+        if accounted != self.rows_read:
+            raise RuntimeError(
+                f"{self.source_file}: {self.rows_read} rows read but {accounted} accounted for"
+            )
+        return {
+            "source_file": self.source_file,
+            "content_hash": self.content_hash,
+            "loaded_at": datetime.now(UTC),
+            "rows_read": self.rows_read,
+            "rows_loaded": self.rows_loaded,
+            "rows_rejected": self.rows_rejected,
+            "rows_merged": self.rows_merged,
+        }
+
+
+RECONCILIATION_KEY = ["source_file", "content_hash"]
+RECONCILIATION_COLUMNS = {
+    "source_file": "text",
+    "content_hash": "text",
+    "loaded_at": "timestamp",
+    "rows_read": "bigint",
+    "rows_loaded": "bigint",
+    "rows_rejected": "bigint",
+    "rows_merged": "bigint",
+}
+
+
+def log_reconciliation(counts: list[FileCount], logger: logging.Logger) -> None:
+    """One line per file; a WARNING with the first reasons when the file had rejections."""
+    for count in counts:
+        line = (
+            f"{count.source_file}: {count.rows_read} rows read, {count.rows_loaded} loaded, "
+            f"{count.rows_merged} merged, {count.rows_rejected} rejected"
+        )
+        if count.rows_rejected:
+            logger.warning("%s; first reasons: %s", line, "; ".join(count.reasons[:3]))
+        else:
+            logger.info(line)

@@ -101,6 +101,7 @@ def test_loads_validated_tables_and_reloads_only_changed_ones(finance, new_pipel
         "target_weights": 12,
         "marketing_spend": 4,
         "fx_rates": 90,
+        "file_reconciliation": 8,  # one row per file: 4 org, 2 targets, 1 spend, 1 rates
     }
     assert table_rows(
         pipeline,
@@ -116,6 +117,6 @@ def test_loads_validated_tables_and_reloads_only_changed_ones(finance, new_pipel
     assert loaded_rows(pipeline) == {}
     _append(finance / "fx_rates" / "usd_cny_2026.csv", "2026-04-01,USD,CNY,7.3000")
     pipeline.run(finance_files(folder=str(finance)))
-    # daily rates only grow: rows from the last loaded date (03-31) on, merged on the date
-    assert loaded_rows(pipeline) == {"fx_rates": 2}
+    # only the new rate, and the new version of its file in the reconciliation
+    assert loaded_rows(pipeline) == {"fx_rates": 1, "file_reconciliation": 1}
     assert table_rows(pipeline, "select count(*) from {raw}.fx_rates") == [(91,)]

@@ -2,31 +2,40 @@
 
 A folder (`sources.crm_files.folder`) holds the exports and `mapping.yml`, which says for each
 file its encoding (UTF-8 with or without BOM, GBK...), delimiter, decimal and thousands marks,
-date-time format and time zone, which of its columns is which of our fields (Chinese headers are
-fine), how its stage names and activity types map to ours, and which person is which CRM owner.
-See `README.md` here for a worked example.
+date-time formats and time zone, which of its columns is which of our fields (Chinese headers are
+fine), constants, defaults and value maps, how its stage names and activity types map to ours
+(or the file user's own pipelines), which person is which CRM owner, whether a file is a full
+snapshot (rows that vanish are marked deleted) and which file updates which.
+See `README.md` here for a worked example of every key.
 
-Rows that break the mapping (unknown person or stage, unparsable amount or date, unknown
-currency, a missing key) go to `<table>_rejected` with the raw row, the file, row and field, and
-the reason. A file is reloaded (merged on its keys) only when its content changed.
+Every row read is accounted for in `file_reconciliation`: loaded, merged into another file's
+row on the same key (`merged_rows`), or rejected to `<table>_rejected` with the raw row, the
+file, row and field, and the reason. No date cursor decides what loads: a file is known by its
+content and a row by its key and values, so a historic export loaded after newer ones loads in
+full, and a run with no changed file loads nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from functools import cache, partial
 from pathlib import Path
+from typing import Any
 
 import dlt
 from dlt.sources import DltResource
 
-from ingestion.sources.crm_files.helpers import Converted, convert_folder
+from ingestion.sources.crm_files.folder import Converted, convert_folder
 from ingestion.sources.crm_files.settings import COLUMN_HINTS
-from ingestion.sources.tabular_files import FolderTable, folder_table_resource
+from ingestion.sources.schema import SCHEMA_CONTRACT, materialize_once, typed_columns
+from ingestion.sources.tabular_files import (
+    RECONCILIATION_KEY,
+    FolderTable,
+    changed_files,
+    folder_table_resource,
+)
 
-# columns that only grow: rows older than the last load are not loaded again (`updated_at` is
-# filled from the export's last-modified column, else the creation or activity time)
-CURSORS = {"deals": "updated_at", "activities": "updated_at", "deal_stage_changes": "changed_at"}
 PRIMARY_KEYS: dict[str, str | list[str]] = {
     "owners": "owner_id",
     "deals": "deal_id",
@@ -36,12 +45,17 @@ PRIMARY_KEYS: dict[str, str | list[str]] = {
     "deals_rejected": ["source_file", "source_row"],
     "activities_rejected": ["source_file", "source_row"],
     "companies_rejected": ["source_file", "source_row"],
+    "merged_rows": ["source_file", "source_row"],
+    "pipelines": "pipeline_id",
+    "pipeline_stages": "stage_id",
+    "file_reconciliation": RECONCILIATION_KEY,
 }
 
 
 @dlt.source(name="crm_files", max_table_nesting=0)
 def crm_files(folder: str = dlt.config.value) -> Iterable[DltResource]:
-    """One merged resource per CRM table found in the export folder, plus rejections."""
+    """One merged resource per CRM table of the export folder, rejections, merges, per-file
+    reconciliation and the rows snapshot files no longer hold."""
 
     @cache
     def read() -> Converted:
@@ -49,15 +63,61 @@ def crm_files(folder: str = dlt.config.value) -> Iterable[DltResource]:
 
     for name, key in PRIMARY_KEYS.items():
         yield folder_table_resource(name, key, COLUMN_HINTS[name], partial(_table, read, name))
+    yield _deleted_rows(read)
 
 
 def _table(read: Callable[[], Converted], name: str) -> FolderTable:
     converted = read()
-    files = converted.files.get(name, [])
-    return FolderTable(
-        converted.root,
-        files,
-        converted.rows.get(name, []),
-        by_file=name != "owners",
-        cursor=CURSORS.get(name),
+    if name == "file_reconciliation":
+        rows = [count.row() for count in converted.counts.values()]
+    else:
+        rows = converted.rows.get(name, [])
+    return FolderTable(converted.root, converted.files, rows)
+
+
+def _deleted_rows(read: Callable[[], Converted]) -> DltResource:
+    """Keys that vanished from a `mode: snapshot` file (and from every other file): marked
+    deleted, not removed, as the CRM API's archived deals are; a key that comes back is
+    unmarked. The previous version's keys live in the resource's dlt state."""
+
+    @dlt.resource(
+        name="deleted_rows",
+        primary_key=["entity", "key"],
+        write_disposition="merge",
+        schema_contract=SCHEMA_CONTRACT,
+        columns=typed_columns(COLUMN_HINTS["deleted_rows"]),
     )
+    def rows() -> Iterator[Any]:
+        converted = read()
+        yield from materialize_once()
+        if not changed_files(converted.files, converted.root):
+            return
+        state = dlt.current.resource_state()
+        before: dict[str, list[str]] = state.setdefault("snapshot_keys", {})
+        deleted: dict[str, str] = state.setdefault("deleted", {})
+        now, out = datetime.now(UTC), []
+        for path, (entity, keys) in converted.snapshot_keys.items():
+            present = converted.present.get(entity, set())
+            for key in sorted(set(before.get(path, [])) - set(keys) - present):
+                deleted[f"{entity}|{key}"] = path
+                out.append(_deletion(entity, key, path, True, now))
+            before[path] = keys
+        for name, path in list(deleted.items()):
+            entity, key = name.split("|", 1)
+            if key in converted.present.get(entity, set()):
+                del deleted[name]
+                out.append(_deletion(entity, key, path, False, now))
+        if out:
+            yield out
+
+    return rows
+
+
+def _deletion(entity: str, key: str, path: str, is_deleted: bool, at: datetime) -> dict:
+    return {
+        "entity": entity,
+        "key": key,
+        "source_file": path,
+        "is_deleted": is_deleted,
+        "changed_at": at,
+    }

@@ -9,12 +9,15 @@ Layout (a subfolder per kind; the project README lists every column):
 - `marketing_spend/*`: month, channel, region, amount, currency
 - `fx_rates/*`: daily rates, 1 `from_currency` in `to_currency`
 
-Everything is validated before anything loads (see `helpers`). A table is reloaded (merged on
-its key) only when one of its files changed, so re-runs without changes load nothing.
+Everything is validated before anything loads (see `helpers`). When one of a table's files
+changed, its new and changed rows load (merged on its key; no date cursor, so rates of any
+past year load after newer ones); re-runs without changes load nothing. `file_reconciliation`
+counts each file version's rows.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from functools import cache, partial
 from pathlib import Path
@@ -23,7 +26,15 @@ import dlt
 from dlt.sources import DltResource
 
 from ingestion.sources.finance_files.helpers import FinanceFolder, read_folder
-from ingestion.sources.tabular_files import FolderTable, folder_table_resource
+from ingestion.sources.tabular_files import (
+    RECONCILIATION_COLUMNS,
+    RECONCILIATION_KEY,
+    FolderTable,
+    folder_table_resource,
+    log_reconciliation,
+)
+
+LOG = logging.getLogger(__name__)
 
 PRIMARY_KEYS: dict[str, str | list[str]] = {
     "regions": "region_id",
@@ -87,6 +98,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "to_currency": "text",
         "fx_rate": "decimal",
     },
+    "file_reconciliation": RECONCILIATION_COLUMNS,
 }
 
 
@@ -96,13 +108,24 @@ def finance_files(folder: str = dlt.config.value) -> Iterable[DltResource]:
 
     @cache
     def read() -> FinanceFolder:
-        return read_folder(Path(folder))
+        finance = read_folder(Path(folder))
+        log_reconciliation(finance.counts, LOG)
+        return finance
 
     for name, key in PRIMARY_KEYS.items():
         yield folder_table_resource(name, key, COLUMNS[name], partial(_table, read, name))
+    # beside the data tables: a new file version adds its counts even when no data row changes
+    yield folder_table_resource(
+        "file_reconciliation",
+        RECONCILIATION_KEY,
+        COLUMNS["file_reconciliation"],
+        partial(_table, read, "file_reconciliation"),
+    )
 
 
 def _table(read: Callable[[], FinanceFolder], name: str) -> FolderTable:
     folder = read()
-    cursor = "rate_date" if name == "fx_rates" else None  # daily rates only grow
-    return FolderTable(folder.root, folder.files[name], folder.tables[name], cursor=cursor)
+    if name == "file_reconciliation":
+        every_file = sorted({path for paths in folder.files.values() for path in paths})
+        return FolderTable(folder.root, every_file, [count.row() for count in folder.counts])
+    return FolderTable(folder.root, folder.files[name], folder.tables[name])

@@ -16,6 +16,7 @@ from typing import Any
 
 from ingestion.sources.finance_files.settings import (
     COMPANY_SCOPE_ID,
+    KINDS,
     METRICS,
     ROLES,
     SCOPE_TYPES,
@@ -25,6 +26,8 @@ from ingestion.sources.finance_files.settings import (
 from ingestion.sources.tabular_files import (
     FIRST_ROW,
     CellError,
+    FileCount,
+    digest,
     parse_date,
     parse_decimal,
     read_rows,
@@ -40,6 +43,7 @@ class FinanceFolder:
     root: Path
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     files: dict[str, list[Path]] = field(default_factory=dict)
+    counts: list[FileCount] = field(default_factory=list)
 
 
 def _files(root: Path, kind: str) -> list[Path]:
@@ -338,4 +342,12 @@ def read_folder(root: Path) -> FinanceFolder:
         "marketing_spend": _files(root, "marketing_spend"),
         "fx_rates": _files(root, "fx_rates"),
     }
+    folder.counts = [_count(root, path) for kind in KINDS for path in _files(root, kind)]
     return folder
+
+
+def _count(root: Path, path: Path) -> FileCount:
+    """A validated file's reconciliation: any bad row stops the load, so every row read loads."""
+    rows = len(read_rows(path))
+    name = str(path.relative_to(root))
+    return FileCount(name, digest(path), rows_read=rows, rows_loaded=rows)

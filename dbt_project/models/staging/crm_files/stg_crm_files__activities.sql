@@ -4,18 +4,32 @@ source as (
     select * from {{ source('crm_files', 'activities') }}
 ),
 
+deleted_rows as (
+    select * from {{ source('crm_files', 'deleted_rows') }}
+),
+
+deleted_activities as (
+    select
+        key as activity_id,
+        is_deleted
+    from deleted_rows
+    where entity = 'activities'
+),
+
 final as (
     select
-        activity_id::text as activity_id,
-        activity_type,
-        owner_id::text as owner_id,
-        nullif(deal_id, '')::text as deal_id,
-        nullif(company_id, '')::text as company_id,
-        occurred_at::timestamptz as occurred_at,
-        false as is_deleted,
-        coalesce(updated_at, occurred_at)::timestamptz as updated_at,
+        source.activity_id::text as activity_id,
+        source.activity_type,
+        source.owner_id::text as owner_id,
+        nullif(source.deal_id, '')::text as deal_id,
+        nullif(source.company_id, '')::text as company_id,
+        source.occurred_at::timestamptz as occurred_at,
+        coalesce(deleted_activities.is_deleted, false) as is_deleted,
+        coalesce(source.updated_at, source.occurred_at)::timestamptz as updated_at,
         'crm_files' as source_system
     from source
+    left join deleted_activities
+        on source.activity_id = deleted_activities.activity_id
 )
 
 select * from final

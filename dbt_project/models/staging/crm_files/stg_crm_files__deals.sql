@@ -4,26 +4,54 @@ source as (
     select * from {{ source('crm_files', 'deals') }}
 ),
 
+deleted_rows as (
+    select * from {{ source('crm_files', 'deleted_rows') }}
+),
+
+pipeline_stages as (
+    select * from {{ source('crm_files', 'pipeline_stages') }}
+),
+
+closed_stages as (
+    select 'closedwon' as stage_id
+    union all
+    select 'closedlost' as stage_id
+    union all
+    select stage_id from pipeline_stages where is_won or is_lost
+),
+
+deleted_deals as (
+    select
+        key as deal_id,
+        is_deleted
+    from deleted_rows
+    where entity = 'deals'
+),
+
 final as (
     select
-        deal_id::text as deal_id,
-        deal_name,
-        pipeline_id::text as pipeline_id,
-        stage_id::text as stage_id,
-        owner_id::text as owner_id,
-        company_id::text as company_id,
-        amount::numeric(18, 2) as amount,
-        upper(amount_currency) as amount_currency,
-        lower(lead_source) as lead_source,
-        loss_reason,
-        created_at::timestamptz as created_at,
+        source.deal_id::text as deal_id,
+        source.deal_name,
+        source.pipeline_id::text as pipeline_id,
+        source.stage_id::text as stage_id,
+        source.owner_id::text as owner_id,
+        source.company_id::text as company_id,
+        source.amount::numeric(18, 2) as amount,
+        upper(source.amount_currency) as amount_currency,
+        source.lead_source,
+        source.loss_reason,
+        source.product_line,
+        source.created_at::timestamptz as created_at,
         case
-            when stage_id in ('closedwon', 'closedlost') then closed_at::timestamptz
+            when source.stage_id in (select closed_stages.stage_id from closed_stages)
+                then source.closed_at::timestamptz
         end as closed_at,
-        false as is_deleted,
-        coalesce(updated_at, closed_at, created_at)::timestamptz as updated_at,
+        coalesce(deleted_deals.is_deleted, false) as is_deleted,
+        coalesce(source.updated_at, source.closed_at, source.created_at)::timestamptz as updated_at,
         'crm_files' as source_system
     from source
+    left join deleted_deals
+        on source.deal_id = deleted_deals.deal_id
 )
 
 select * from final
