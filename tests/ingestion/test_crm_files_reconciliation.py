@@ -96,6 +96,12 @@ def test_exports_dated_years_earlier_load_after_newer_ones(tmp_path, new_pipelin
         "deals_2019.csv": (4, 3, 1, 0),
         "deals_2026.csv": (2, 2, 0, 0),
     }
+    # each person starts where the exports first show them (H-4, H-2): a person the org files
+    # lack becomes an unassigned rep from that day, not a NULL valid_from in dim_reps
+    assert table_rows(pipeline, "select owner_id, created_at from {raw}.owners order by 1") == [
+        ("201", datetime(2018, 12, 31, 23, 0, tzinfo=UTC)),
+        ("202", datetime(2019, 2, 2, 9, 0, tzinfo=UTC)),
+    ]
     pipeline.run(crm_files(folder=str(tmp_path)))
     assert loaded_rows(pipeline) == {}
 

@@ -210,13 +210,35 @@ def _finish_deal(
         )
 
 
+def _owners(mapping: Mapping, out: Converted) -> None:
+    """The mapping's people, each with the first time a loaded row shows them (else the
+    folder's earliest): a person the org files lack then still has a start as an unassigned
+    rep, instead of a NULL `valid_from` failing deep in dbt."""
+    seen: dict[str, Any] = {}
+    for table, column in (("deals", "created_at"), ("activities", "occurred_at")):
+        for row in out.rows.get(table, []):
+            if row[column] is not None and (
+                row["owner_id"] not in seen or row[column] < seen[row["owner_id"]]
+            ):
+                seen[row["owner_id"]] = row[column]
+    earliest = min(seen.values(), default=None)
+    for name, person in mapping.people.items():
+        out.add(
+            "owners",
+            {
+                "owner_id": person.owner_id,
+                "full_name": name,
+                "email": person.email,
+                "created_at": seen.get(person.owner_id, earliest),
+            },
+        )
+
+
 def convert_folder(folder: Path) -> Converted:
     """Every mapped file of the folder, as one record per key per table and rejected rows."""
     mapping = load_mapping(folder)
     out = Converted(root=folder)
     mapping_path = folder / MAPPING_FILE
-    for name, person in mapping.people.items():
-        out.add("owners", {"owner_id": person.owner_id, "full_name": name, "email": person.email})
     for pipeline in mapping.pipelines:
         out.add(
             "pipelines",
@@ -248,6 +270,7 @@ def convert_folder(folder: Path) -> Converted:
     for entity, by_key in groups.items():
         for group in by_key.values():
             _resolve(mapping, entity, group, out)
+    _owners(mapping, out)
     out.files = [mapping_path, *(folder / spec.path for spec in mapping.files)]
     log_reconciliation(list(out.counts.values()), LOG)
     return out

@@ -44,7 +44,7 @@ _REJECTED = {
     "content_hash": "text",
 }
 COLUMN_HINTS: dict[str, dict[str, str]] = {
-    "owners": {"owner_id": "text", "full_name": "text", "email": "text"},
+    "owners": {"owner_id": "text", "full_name": "text", "email": "text", "created_at": "timestamp"},
     "deals": {
         "deal_id": "text",
         "deal_name": "text",

@@ -14,7 +14,8 @@ final as (
         -- teams come from finance's rep assignments: export files carry no team
         null::text as primary_team_id,
         false as is_archived,
-        null::timestamptz as created_at,
+        -- the first time the exports show the person: where an unassigned rep starts
+        created_at::timestamptz as created_at,
         null::timestamptz as updated_at,
         'crm_files' as source_system
     from source
