@@ -120,3 +120,51 @@ def test_loads_validated_tables_and_reloads_only_changed_ones(finance, new_pipel
     # only the new rate, and the new version of its file in the reconciliation
     assert loaded_rows(pipeline) == {"fx_rates": 1, "file_reconciliation": 1}
     assert table_rows(pipeline, "select count(*) from {raw}.fx_rates") == [(91,)]
+
+
+def test_org_files_merge_and_optional_columns_may_be_empty(finance, new_pipeline) -> None:
+    # a second reps file in a subfolder, a team with no region and no manager, rates from 2009
+    (finance / "org" / "south").mkdir()
+    (finance / "org" / "south" / "reps_south.csv").write_text(
+        "owner_id,full_name,email,role,hire_date,leave_date\n"
+        "106,Fay Wu,fay@tiny.example,rep,2026-03-01,\n",
+        encoding="utf-8",
+    )
+    _append(finance / "org" / "teams.csv", "31,New team,,")
+    (finance / "fx_rates" / "usd_cny_2009.csv").write_text(
+        "rate_date,from_currency,to_currency,rate\n2009-01-02,USD,CNY,6.8346\n", encoding="utf-8"
+    )
+    pipeline = new_pipeline("finance")
+    pipeline.run(finance_files(folder=str(finance)))
+    assert table_rows(
+        pipeline, "select owner_id, full_name from {raw}.reps where owner_id = '106'"
+    ) == [("106", "Fay Wu")]
+    assert table_rows(
+        pipeline, "select region_id, manager_owner_id from {raw}.teams where team_id = '31'"
+    ) == [(None, None)]
+    assert table_rows(
+        pipeline, "select fx_rate from {raw}.fx_rates where rate_date = '2009-01-02'"
+    ) == [(Decimal("6.8346"),)]
+    assert table_rows(
+        pipeline,
+        "select rows_read, rows_loaded from {raw}.file_reconciliation "
+        "where source_file = 'org/south/reps_south.csv'",
+    ) == [(1, 1)]
+
+
+def test_a_rep_in_two_org_files_and_a_stray_org_file_are_refused(finance) -> None:
+    (finance / "org" / "reps_more.csv").write_text(
+        "owner_id,full_name,email,role,hire_date,leave_date\n"
+        "105,Eve Liu,eve@tiny.example,rep,2026-02-15,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CellError) as error:
+        read_folder(finance)
+    # reps.csv comes before reps_more.csv: Eve (105) is its row 6
+    assert str(error.value) == (
+        "org/reps_more.csv, row 2, field 'owner_id': a second rep 105: org/reps.csv row 6 "
+        "has one already"
+    )
+    (finance / "org" / "reps_more.csv").rename(finance / "org" / "people.csv")
+    with pytest.raises(CellError, match="org/people.csv, row 1, field '\\*': not an org file"):
+        read_folder(finance)

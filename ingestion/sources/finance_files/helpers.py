@@ -18,6 +18,7 @@ from ingestion.sources.finance_files.settings import (
     COMPANY_SCOPE_ID,
     KINDS,
     METRICS,
+    ORG_TABLES,
     ROLES,
     SCOPE_TYPES,
     WEIGHT_COLUMNS,
@@ -47,21 +48,39 @@ class FinanceFolder:
 
 
 def _files(root: Path, kind: str) -> list[Path]:
+    """Every CSV/XLSX under the kind's folder, subfolders included (one per company or team)."""
     folder = root / kind
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in (".csv", ".xlsx"))
+
+
+def _of_table(path: Path, name: str) -> bool:
+    """`reps.csv` and `reps_south.csv` both hold reps (and `rep_assignments*` never do)."""
+    return path.stem == name or path.stem.startswith(f"{name}_")
 
 
 def _records(root: Path, kind: str, name: str | None = None) -> list[tuple[str, int, dict]]:
-    """(file, row, record) for every record of a kind (or one named file of it)."""
+    """(file, row, record) for every record of a kind (or of its files holding table `name`)."""
     out = []
     for path in _files(root, kind):
-        if name and path.stem != name:
+        if name and not _of_table(path, name):
             continue
         for number, record in enumerate(read_rows(path), start=FIRST_ROW):
-            out.append((f"{kind}/{path.name}", number, record))
+            out.append((str(path.relative_to(root)), number, record))
     return out
+
+
+def _org_files_known(root: Path) -> None:
+    """An org file no table claims would be ignored silently: refuse it, naming the names."""
+    for path in _files(root, "org"):
+        if not any(_of_table(path, name) for name in ORG_TABLES):
+            raise CellError(
+                str(path.relative_to(root)),
+                1,
+                "*",
+                f"not an org file: name it {', '.join(n + '*.csv' for n in ORG_TABLES)}",
+            )
 
 
 def _required(record: dict, where: tuple[str, int], name: str) -> str:
@@ -85,6 +104,15 @@ def _known(record: dict, where: tuple[str, int], name: str, known: set[str], wha
     return value
 
 
+def _known_or_empty(
+    record: dict, where: tuple[str, int], name: str, known: set[str], what: str
+) -> str | None:
+    """An optional reference: empty (or no column) is allowed, a value must be known."""
+    if record.get(name, "") == "":
+        return None
+    return _known(record, where, name, known, what)
+
+
 def parse_period(text: str, where: tuple[str, int, str]) -> tuple[str, date, int]:
     """`2026`, `2026-Q3` or `2026-07` as (period type, first day, months)."""
     if re.fullmatch(r"\d{4}", text):
@@ -103,8 +131,11 @@ def _month_index(day: date) -> int:
 
 
 def _org(root: Path, folder: FinanceFolder) -> None:
+    _org_files_known(root)
+    seen: dict[tuple, tuple[str, int]] = {}
     regions = []
     for file, row, r in _records(root, "org", "regions"):
+        _once(seen, "region", (_required(r, (file, row), "region_id"),), (file, row), "region_id")
         regions.append(
             {
                 "region_id": _required(r, (file, row), "region_id"),
@@ -119,6 +150,7 @@ def _org(root: Path, folder: FinanceFolder) -> None:
         leave = parse_date(r["leave_date"], (*where, "leave_date")) if r.get("leave_date") else None
         if leave and leave < hire:
             raise CellError(*where, "leave_date", f"{leave} is before the hire date {hire}")
+        _once(seen, "rep", (_required(r, where, "owner_id"),), where, "owner_id")
         reps.append(
             {
                 "owner_id": _required(r, where, "owner_id"),
@@ -133,12 +165,13 @@ def _org(root: Path, folder: FinanceFolder) -> None:
     teams = []
     for file, row, r in _records(root, "org", "teams"):
         where = (file, row)
+        _once(seen, "team", (_required(r, where, "team_id"),), where, "team_id")
         teams.append(
             {
                 "team_id": _required(r, where, "team_id"),
                 "team_name": _required(r, where, "team_name"),
-                "region_id": _known(r, where, "region_id", region_ids, "region"),
-                "manager_owner_id": _known(r, where, "manager_owner_id", rep_ids, "rep"),
+                "region_id": _known_or_empty(r, where, "region_id", region_ids, "region"),
+                "manager_owner_id": _known_or_empty(r, where, "manager_owner_id", rep_ids, "rep"),
             }
         )
     team_ids = {t["team_id"] for t in teams}

@@ -1,6 +1,8 @@
 """The finance folder's layout: one subfolder per kind of file, CSV or XLSX in each."""
 
 KINDS = ("org", "targets", "marketing_spend", "fx_rates")
+# org files hold the table their name starts with: `reps.csv`, `reps_south.csv`, anywhere in org/
+ORG_TABLES = ("regions", "teams", "reps", "rep_assignments")
 SCOPE_TYPES = ("company", "region", "team", "rep")
 METRICS = ("revenue", "new_customers", "visits", "deals_won")
 ROLES = ("rep", "manager")
