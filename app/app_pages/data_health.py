@@ -6,7 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from app.context import context
-from app.data.health import check_results, quality_results, refreshes, source_loads
+from app.data.health import (
+    check_results,
+    file_reconciliation,
+    quality_results,
+    refreshes,
+    source_loads,
+)
 from app.i18n import fmt_number, t
 
 # A source whose last successful load is older than this is shown as stale (loads run nightly).
@@ -81,6 +87,40 @@ else:
                 help=t("health.fresh_help", hours=fmt_number(STALE_AFTER.total_seconds() / 3600))
             )
         },
+    )
+
+st.subheader(t("health.files"))
+files = file_reconciliation(ctx.reader)
+if files.empty:
+    st.info(t("app.no_rows"))
+else:
+    rejected = files[files["rows_rejected"] > 0]
+    if not rejected.empty:
+        st.warning(
+            t(
+                "health.files_rejected",
+                rows=fmt_number(rejected["rows_rejected"].sum()),
+                files=", ".join(rejected["source_file"]),
+            ),
+            icon=":material/warning:",
+        )
+    accounted = files["rows_loaded"] + files["rows_rejected"] + files["rows_merged"]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("health.col.source"): files["source_schema"],
+                t("health.col.file"): files["source_file"],
+                t("health.col.read"): [fmt_number(v) for v in files["rows_read"]],
+                t("health.col.loaded"): [fmt_number(v) for v in files["rows_loaded"]],
+                t("health.col.rejected"): [fmt_number(v) for v in files["rows_rejected"]],
+                t("health.col.merged"): [fmt_number(v) for v in files["rows_merged"]],
+                t("health.col.balanced"): [
+                    "✅" if ok else "🚫" for ok in accounted == files["rows_read"]
+                ],
+                t("health.col.counted"): files["loaded_at"],
+            }
+        ),
+        hide_index=True,
     )
 
 st.subheader(t("health.checks"))

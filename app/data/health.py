@@ -30,6 +30,21 @@ def source_loads(reader: Reader) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def file_reconciliation(reader: Reader) -> pd.DataFrame:
+    """The latest counted version of every loaded file: rows read, loaded, rejected (with
+    reasons in the raw `*_rejected` tables) and merged into another file's row; they add up."""
+    return reader.read(
+        """
+        select distinct on (source_schema, source_file)
+            source_schema, source_file, content_hash, loaded_at, rows_read, rows_loaded,
+            rows_rejected, rows_merged
+        from app_meta.file_reconciliation
+        order by source_schema, source_file, loaded_at desc
+        """
+    )
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def refreshes(reader: Reader) -> pd.DataFrame:
     """The latest dbt invocations, newest first: when they finished and how many nodes failed."""
     return reader.read(

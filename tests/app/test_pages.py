@@ -299,3 +299,16 @@ def test_hostile_filter_values_stay_values(sign_in, query) -> None:
     )
     assert figures["orders"] == 0
     assert query("select count(*) from marts.fct_orders")[0][0] == 12
+
+
+def test_data_health_accounts_for_every_row_of_every_file(sign_in) -> None:
+    app = sign_in("finance", **FEBRUARY)
+    app.switch_page("app_pages/data_health.py").run()
+    assert not app.exception
+    files = table_with(app, "File", "商机.csv")
+    deals = files[(files["Source"] == "raw_crm_files") & (files["File"] == "商机.csv")]
+    # 3 deal rows: QD-1 and QD-2 loaded, QD-3 rejected (its owner 赵六 is not in the mapping)
+    assert deals[["Rows read", "Loaded", "Rejected", "Merged", "Adds up"]].values.tolist() == [
+        ["3", "2", "1", "0", "✅"]
+    ]
+    assert any("商机.csv" in warning.value for warning in app.warning)

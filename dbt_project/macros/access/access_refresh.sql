@@ -107,6 +107,7 @@ $access_viewers$;
 do $access_loads$
 declare
     loads_sql text;
+    files_sql text;
 begin
     perform pg_advisory_xact_lock(hashtext('spw_access_setup'));
     select string_agg(
@@ -130,6 +131,35 @@ begin
             ' null::timestamptz as inserted_at where false'
         );
     grant select on app_meta.source_loads to spw_finance;
+
+    -- Per export file version, what became of its rows (ingestion/sources/tabular_files.py):
+    -- read = loaded + rejected + merged, from every raw schema that keeps the counts.
+    select string_agg(
+        format(
+            'select %L::text as source_schema, source_file::text as source_file,'
+            ' content_hash::text as content_hash, loaded_at::timestamptz as loaded_at,'
+            ' rows_read::bigint as rows_read, rows_loaded::bigint as rows_loaded,'
+            ' rows_rejected::bigint as rows_rejected, rows_merged::bigint as rows_merged'
+            ' from %I.file_reconciliation',
+            table_schema,
+            table_schema
+        ),
+        ' union all '
+        order by table_schema
+    )
+    into files_sql
+    from information_schema.tables
+    where table_name = 'file_reconciliation';
+    drop view if exists app_meta.file_reconciliation;
+    execute 'create view app_meta.file_reconciliation as '
+        || coalesce(
+            files_sql,
+            'select null::text as source_schema, null::text as source_file,'
+            ' null::text as content_hash, null::timestamptz as loaded_at,'
+            ' null::bigint as rows_read, null::bigint as rows_loaded,'
+            ' null::bigint as rows_rejected, null::bigint as rows_merged where false'
+        );
+    grant select on app_meta.file_reconciliation to spw_finance;
 
     -- The Great Expectations validations the orchestration keeps (orchestration/defs/quality):
     -- summaries only, which every viewer may read to know whether the data is stale.
