@@ -370,3 +370,62 @@ def test_a_wrong_mapping_fails_before_anything_loads(tmp_path, change, message) 
     with pytest.raises(MappingError, match="mapping.yml is not a valid mapping") as error:
         convert_folder(tmp_path)
     assert message in str(error.value)
+
+
+def test_own_pipeline_stages_and_people_missing_from_the_org(
+    tmp_path, new_pipeline, caplog
+) -> None:
+    exports, finance = tmp_path / "exports", tmp_path / "finance"
+    (finance / "org").mkdir(parents=True)
+    exports.mkdir()
+    (finance / "org" / "reps.csv").write_text(
+        "owner_id,full_name,email,role,hire_date,leave_date\n201,Ann,,rep,2020-01-01,\n", "utf-8"
+    )
+    write_csv(
+        exports,
+        "deals.csv",
+        HEADER,
+        [
+            ["P-1", "Ann", "线索", "", "", "2026-01-05 10:00", ""],
+            ["P-2", "Ben", "Won", "10.00", "CNY", "2026-01-06 10:00", "2026-01-20 10:00"],
+        ],
+    )
+    stages = [
+        {"id": "r_lead", "label_en": "Lead", "label_zh": "线索", "order": 0, "probability": 0.1},
+        {
+            "id": "r_won",
+            "label_en": "Won",
+            "label_zh": "赢单",
+            "order": 1,
+            "probability": 1,
+            "is_won": True,
+        },
+    ]
+    write_mapping(
+        exports,
+        [deals_file("deals.csv")],
+        stages={},
+        pipelines=[{"id": "retail", "label": "Retail", "stages": stages}],
+    )
+    pipeline = new_pipeline("crm_files")
+    pipeline.run(crm_files(folder=str(exports), org_folder=str(finance)))
+    # stages read by their Chinese or English label; the only pipeline is every row's
+    assert table_rows(
+        pipeline, "select deal_id, pipeline_id, stage_id, closed_at from {raw}.deals order by 1"
+    ) == [
+        ("P-1", "retail", "r_lead", None),
+        ("P-2", "retail", "r_won", datetime(2026, 1, 20, 10, 0, tzinfo=UTC)),
+    ]
+    assert table_rows(pipeline, "select deal_id, stage_id from {raw}.deal_stage_changes") == [
+        ("P-2", "r_won")
+    ]
+    assert table_rows(
+        pipeline,
+        "select stage_id, label_zh, display_order, probability, is_won, is_lost "
+        "from {raw}.pipeline_stages order by display_order",
+    ) == [
+        ("r_lead", "线索", 0, Decimal("0.1"), False, False),
+        ("r_won", "赢单", 1, Decimal("1"), True, False),
+    ]
+    assert "in no org file" in caplog.text and "Ben (202)" in caplog.text
+    assert "Ann (201)" not in caplog.text

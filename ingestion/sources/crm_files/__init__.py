@@ -17,6 +17,7 @@ full, and a run with no changed file loads nothing.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from functools import cache, partial
@@ -28,6 +29,7 @@ from dlt.sources import DltResource
 
 from ingestion.sources.crm_files.folder import Converted, convert_folder
 from ingestion.sources.crm_files.settings import COLUMN_HINTS
+from ingestion.sources.finance_files.helpers import org_owner_ids
 from ingestion.sources.schema import SCHEMA_CONTRACT, materialize_once, typed_columns
 from ingestion.sources.tabular_files import (
     RECONCILIATION_KEY,
@@ -36,6 +38,7 @@ from ingestion.sources.tabular_files import (
     folder_table_resource,
 )
 
+LOG = logging.getLogger(__name__)
 PRIMARY_KEYS: dict[str, str | list[str]] = {
     "owners": "owner_id",
     "deals": "deal_id",
@@ -53,17 +56,43 @@ PRIMARY_KEYS: dict[str, str | list[str]] = {
 
 
 @dlt.source(name="crm_files", max_table_nesting=0)
-def crm_files(folder: str = dlt.config.value) -> Iterable[DltResource]:
+def crm_files(
+    folder: str = dlt.config.value, org_folder: str | None = None
+) -> Iterable[DltResource]:
     """One merged resource per CRM table of the export folder, rejections, merges, per-file
-    reconciliation and the rows snapshot files no longer hold."""
+    reconciliation and the rows snapshot files no longer hold.
+
+    `org_folder` (default: finance's folder, `sources.finance_files.folder`) is only read to
+    warn about people the exports name and the org files do not."""
+    org = org_folder or dlt.config.get("sources.finance_files.folder")
 
     @cache
     def read() -> Converted:
-        return convert_folder(Path(folder))
+        converted = convert_folder(Path(folder))
+        if org and Path(org).is_dir():
+            warn_people_outside_org(converted, Path(org))
+        return converted
 
     for name, key in PRIMARY_KEYS.items():
         yield folder_table_resource(name, key, COLUMN_HINTS[name], partial(_table, read, name))
     yield _deleted_rows(read)
+
+
+def warn_people_outside_org(converted: Converted, org_folder: Path) -> None:
+    """List the exports' people missing from the org files: they load as unassigned reps
+    (from the first day the exports show them) until finance adds them."""
+    known = org_owner_ids(org_folder)
+    missing = sorted(
+        f"{row['full_name']} ({row['owner_id']})"
+        for row in converted.rows.get("owners", [])
+        if row["owner_id"] not in known
+    )
+    if missing:
+        LOG.warning(
+            "people in the CRM exports but in no org file of %s (loaded as unassigned reps): %s",
+            org_folder,
+            ", ".join(missing),
+        )
 
 
 def _table(read: Callable[[], Converted], name: str) -> FolderTable:

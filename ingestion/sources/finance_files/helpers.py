@@ -71,6 +71,11 @@ def _records(root: Path, kind: str, name: str | None = None) -> list[tuple[str, 
     return out
 
 
+def org_owner_ids(root: Path) -> set[str]:
+    """The owner ids the org files name (read, not validated: for a warning elsewhere)."""
+    return {r.get("owner_id", "") for _, _, r in _records(root, "org", "reps")} - {""}
+
+
 def _org_files_known(root: Path) -> None:
     """An org file no table claims would be ignored silently: refuse it, naming the names."""
     for path in _files(root, "org"):
