@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -211,18 +211,27 @@ def parse_date(text: str, where: tuple[str, int, str], fmt: str = "%Y-%m-%d") ->
         raise CellError(*where, f"{text!r} is not a date like {fmt}") from None
 
 
+# the `datetime_formats` entry reading spreadsheet serial dates (days since 1899-12-30, the
+# 1900 date system; a fraction is the time of day), as a number cell without a date format gives
+EXCEL_SERIAL = "excel"
+EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def _strptime(text: str, fmt: str) -> datetime | None:
+    try:
+        if fmt == EXCEL_SERIAL:
+            return EXCEL_EPOCH + timedelta(seconds=round(Decimal(text) * 86400))
+        return datetime.strptime(text, fmt)
+    except (ValueError, InvalidOperation, OverflowError):
+        return None
+
+
 def parse_datetime(
     text: str, where: tuple[str, int, str], formats: Sequence[str], timezone: str
 ) -> datetime:
     """A moment in UTC from the file's local time (`timezone`): the first of `formats` that
     reads the text, else ISO 8601 (spreadsheets store real dates; openpyxl gives them as ISO)."""
-    moment = None
-    for fmt in formats:
-        try:
-            moment = datetime.strptime(text, fmt)
-            break
-        except ValueError:
-            continue
+    moment = next(filter(None, (_strptime(text, fmt) for fmt in formats)), None)
     if moment is None:
         try:
             moment = datetime.fromisoformat(text)

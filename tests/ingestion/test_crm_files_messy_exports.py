@@ -1,7 +1,8 @@
 """Hundreds of messy exports, generated: every row written ends loaded, merged or rejected.
 
 Encodings (UTF-8, UTF-8 with BOM, GBK), delimiters (comma, semicolon, tab), CRLF, quoted
-newlines and delimiters, several date formats in one column, blank and trailing columns,
+newlines and delimiters, several date formats in one column, XLSX with date cells and Excel
+serial numbers, blank and trailing columns,
 duplicate keys, unknown people and unreadable amounts, spread over one or two files (the second
 sometimes declared to update the first). The real conversion runs on each; a few examples also
 run the real dlt load into the test PostgreSQL and are checked there.
@@ -21,11 +22,12 @@ import yaml
 from fixtures.loads import table_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
 from ingestion.sources.crm_files import crm_files
 from ingestion.sources.crm_files.folder import Converted, convert_folder
 
-FORMATS = ["%d.%m.%Y", "%Y-%m-%d %H:%M", "%Y/%m/%d"]
+FORMATS = ["%d.%m.%Y", "%Y-%m-%d %H:%M", "%Y/%m/%d", "excel"]
 HEADER = ["编号", "Owner", "阶段", "Amount", "Currency", "Created", "Note", ""]
 COLUMNS = {
     "deal_id": "编号",
@@ -45,39 +47,67 @@ class Export:
     encoding: str
     delimiter: str
     newline: str
-    rows: list[list[str]]
+    rows: list[list]
 
 
 texts = st.text(alphabet="ab 中文,;\t\"'\n", max_size=12)
 dates = st.builds(
     lambda days, fmt: (EPOCH + timedelta(days=days)).strftime(fmt),
     st.integers(0, 12000),
-    st.sampled_from(FORMATS),
+    st.sampled_from(FORMATS[:3]),
 )
-rows = st.lists(
-    st.tuples(
-        st.sampled_from(["K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8"]),
-        st.sampled_from(["Ann", "Ben", "Zed"]),
-        st.sampled_from(["线索", "赢单", "输单"]),
-        st.one_of(st.just(""), st.just("1,5"), st.decimals(0, 10**6, places=2).map(str)),
-        st.sampled_from(["CNY", "", "usd"]),
-        st.one_of(dates, st.just("not a date")),
-        texts,
-    ).map(lambda row: [*row, ""]),  # the trailing blank column
-    min_size=1,
-    max_size=12,
+# a workbook's date column: date cells, serial numbers (a number cell without a date format)
+cells = st.one_of(
+    dates,
+    st.integers(0, 12000).map(lambda days: EPOCH + timedelta(days=days, hours=9)),
+    st.integers(35000, 47000),
+    st.floats(35000, 47000, allow_nan=False).map(lambda serial: round(serial, 4)),
 )
-exports = st.builds(
-    Export,
-    name=st.sampled_from(["a.csv", "商机.csv"]),
-    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk"]),
-    delimiter=st.sampled_from([",", ";", "\t"]),
-    newline=st.sampled_from(["\n", "\r\n"]),
-    rows=rows,
+
+
+def rows(created: st.SearchStrategy) -> st.SearchStrategy:
+    return st.lists(
+        st.tuples(
+            st.sampled_from(["K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8"]),
+            st.sampled_from(["Ann", "Ben", "Zed"]),
+            st.sampled_from(["线索", "赢单", "输单"]),
+            st.one_of(st.just(""), st.just("1,5"), st.decimals(0, 10**6, places=2).map(str)),
+            st.sampled_from(["CNY", "", "usd"]),
+            st.one_of(created, st.just("not a date")),
+            texts,
+        ).map(lambda row: [*row, ""]),  # the trailing blank column
+        min_size=1,
+        max_size=12,
+    )
+
+
+exports = st.one_of(
+    st.builds(
+        Export,
+        name=st.sampled_from(["a.csv", "商机.csv"]),
+        encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk"]),
+        delimiter=st.sampled_from([",", ";", "\t"]),
+        newline=st.sampled_from(["\n", "\r\n"]),
+        rows=rows(dates),
+    ),
+    st.builds(
+        Export,
+        name=st.sampled_from(["a.xlsx", "商机.xlsx"]),
+        encoding=st.just("utf-8"),
+        delimiter=st.just(","),
+        newline=st.just("\n"),
+        rows=rows(cells),
+    ),
 )
 
 
 def write(folder: Path, export: Export) -> None:
+    if export.name.endswith(".xlsx"):
+        book = Workbook()
+        for row in [HEADER, *export.rows]:
+            book.active.append(row)
+        book.save(folder / export.name)
+        return
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=export.delimiter, lineterminator=export.newline).writerows(
         [HEADER, *export.rows]
@@ -86,7 +116,9 @@ def write(folder: Path, export: Export) -> None:
 
 
 def folder_of(folder: Path, first: Export, second: Export | None, updates: bool) -> list[Export]:
-    files = [first] if second is None else [first, Export(**{**vars(second), "name": "b.csv"})]
+    if second is not None:
+        second = Export(**{**vars(second), "name": "b" + Path(second.name).suffix})
+    files = [first] if second is None else [first, second]
     specs = []
     for export in files:
         write(folder, export)

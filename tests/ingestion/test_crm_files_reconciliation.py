@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 from fixtures.loads import loaded_rows, table_rows
+from openpyxl import Workbook
 
 from ingestion.sources.crm_files import crm_files
 from ingestion.sources.crm_files.folder import convert_folder
@@ -429,3 +430,20 @@ def test_own_pipeline_stages_and_people_missing_from_the_org(
     ]
     assert "in no org file" in caplog.text and "Ben (202)" in caplog.text
     assert "Ann (201)" not in caplog.text
+
+
+def test_a_workbook_with_serial_numbers_date_cells_and_dotted_dates(tmp_path) -> None:
+    book = Workbook()
+    book.active.append(HEADER)
+    book.active.append(["X-1", "Ann", "Lead", "", "", 43831.25, ""])  # 2020-01-01 06:00
+    book.active.append(["X-2", "Ann", "Lead", "", "", datetime(2001, 2, 3, 9, 0), ""])
+    book.active.append(["X-3", "Ann", "Lead", "", "", "31.12.2016", ""])
+    book.save(tmp_path / "deals.xlsx")
+    formats = ["%d.%m.%Y", "excel"]
+    write_mapping(tmp_path, [deals_file("deals.xlsx", datetime_formats=formats)])
+    converted = convert_folder(tmp_path)
+    assert [(r["deal_id"], r["created_at"]) for r in converted.rows["deals"]] == [
+        ("X-1", datetime(2020, 1, 1, 6, 0, tzinfo=UTC)),
+        ("X-2", datetime(2001, 2, 3, 9, 0, tzinfo=UTC)),
+        ("X-3", datetime(2016, 12, 31, 0, 0, tzinfo=UTC)),
+    ]
