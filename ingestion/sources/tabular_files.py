@@ -130,7 +130,9 @@ def changed_rows(rows: list[dict[str, Any]], key: list[str]) -> list[dict[str, A
     one has only older dates), so each row is known by its key and a digest of its values,
     kept in the resource's dlt state: a re-read file loads exactly its new and changed rows.
     """
-    seen: dict[str, str] = dlt.current.resource_state().setdefault("row_digests", {})
+    state = dlt.current.resource_state()
+    seen: dict[str, str] = state.get("row_digests", {})
+    current: dict[str, str] = {}
     fresh = []
     for row in rows:
         name = json.dumps([row.get(k) for k in key], default=str, ensure_ascii=False)
@@ -138,9 +140,12 @@ def changed_rows(rows: list[dict[str, Any]], key: list[str]) -> list[dict[str, A
         value = hashlib.sha256(
             json.dumps(values, sort_keys=True, default=str).encode()
         ).hexdigest()[:16]
+        current[name] = value
         if seen.get(name) != value:
-            seen[name] = value
             fresh.append(row)
+    # the rows are the whole table as the folder holds it now: keys no file holds any more are
+    # forgotten (their loaded rows stay; one coming back loads again), so the state stays small
+    state["row_digests"] = current
     return fresh
 
 

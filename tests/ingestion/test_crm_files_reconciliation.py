@@ -186,7 +186,7 @@ def test_a_closed_deals_file_updates_the_leads_file(tmp_path, new_pipeline) -> N
     ) == [(2, "L-1", "leads.csv", 2), (3, "L-2", "leads.csv", 3), (4, "L-3", "leads.csv", 4)]
     assert table_rows(
         pipeline, "select source_file, source_row, field, reason from {raw}.deals_rejected"
-    ) == [("closed.csv", 5, "Lead id", "deal_id 'L-9' has no owner_id in any file")]
+    ) == [("closed.csv", 5, "owner", "deal_id 'L-9' has no owner_id in any file")]
     assert reconciliation(pipeline) == {"closed.csv": (4, 0, 1, 3), "leads.csv": (4, 4, 0, 0)}
     # the closing stage entries: one per closed deal, at its closing time
     assert table_rows(
@@ -324,7 +324,7 @@ def test_constants_and_defaults_stand_in_for_missing_columns(tmp_path, new_pipel
         (
             "bare.csv",
             2,
-            "No",
+            "currency",
             "an amount without a currency: map a currency column or set "
             "`defaults: {currency: ...}` for the file",
         )

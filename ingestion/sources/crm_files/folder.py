@@ -39,6 +39,8 @@ REQUIRED = {
     "activities": ("activity_id", "activity_type", "owner_id", "occurred_at"),
     "companies": ("company_id",),
 }
+# the mapping field that fills a record column, where their names differ
+FIELD_OF = {"owner_id": "owner", "stage_id": "stage", "amount_currency": "currency"}
 # without a last-modified column, a record's latest date is the first of these it has
 LATEST = {
     "deals": ("updated_at", "closed_at", "created_at"),
@@ -115,10 +117,11 @@ def _read(mapping: Mapping, spec: FileMapping, out: Converted) -> list[Candidate
     return candidates
 
 
-def _refuse(out: Converted, entity: str, group: list[Candidate], reason: str) -> None:
+def _refuse(out: Converted, name: str, entity: str, group: list[Candidate], reason: str) -> None:
+    """Reject every row of the group at field `name` (its column where the file maps it)."""
     for candidate in group:
         others = ", ".join(c.place for c in group if c is not candidate)
-        column = candidate.spec.columns.get(KEYS[entity], KEYS[entity])
+        column = candidate.spec.columns.get(name, name)
         place = (candidate.spec.path, candidate.number, column)
         error = CellError(*place, reason.replace("{others}", others))
         out.reject(entity, candidate.spec, candidate.number, candidate.raw, error)
@@ -132,6 +135,7 @@ def _resolve(mapping: Mapping, entity: str, group: list[Candidate], out: Convert
     if len(set(files)) < len(files) or len({_family(mapping, f) for f in files}) > 1:
         _refuse(
             out,
+            key_field,
             entity,
             group,
             f"{key_field} {key!r} is also in {{others}}: a key may repeat only where a file "
@@ -143,11 +147,15 @@ def _resolve(mapping: Mapping, entity: str, group: list[Candidate], out: Convert
         record.update({k: v for k, v in later.record.items() if v is not None})
     missing = [name for name in REQUIRED[entity] if record.get(name) is None]
     if missing:
-        _refuse(out, entity, group, f"{key_field} {key!r} has no {missing[0]} in any file")
+        field_name = FIELD_OF.get(missing[0], missing[0])
+        _refuse(
+            out, field_name, entity, group, f"{key_field} {key!r} has no {missing[0]} in any file"
+        )
         return
     if record.get("amount") is not None and record.get("amount_currency") is None:
         _refuse(
             out,
+            "currency",
             entity,
             group,
             "an amount without a currency: map a currency column or set "
