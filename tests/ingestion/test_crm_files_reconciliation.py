@@ -4,6 +4,7 @@ duplicates, constants and defaults, snapshots; every file's rows reconcile in th
 from __future__ import annotations
 
 import csv
+import shutil
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from fixtures.loads import loaded_rows, table_rows
+from fixtures.tiny_company import FOLDER
 from openpyxl import Workbook
 
 from ingestion.sources.crm_files import crm_files
@@ -447,3 +449,28 @@ def test_a_workbook_with_serial_numbers_date_cells_and_dotted_dates(tmp_path) ->
         ("X-2", datetime(2001, 2, 3, 9, 0, tzinfo=UTC)),
         ("X-3", datetime(2016, 12, 31, 0, 0, tzinfo=UTC)),
     ]
+
+
+def test_the_tiny_company_then_its_exports_of_years_earlier(tmp_path, new_pipeline) -> None:
+    # issue 14's first finding: exports loaded after newer ones arrived with 0 of their rows
+    folder = Path(shutil.copytree(FOLDER / "crm_files", tmp_path / "crm_files"))
+    pipeline = new_pipeline("crm_files")
+    pipeline.run(crm_files(folder=str(folder)))
+    old = (folder / "商机.csv").read_text(encoding="gbk").splitlines()[0] + "\n"
+    old += 'QD-2018-1,旧单,陈丹,C007,x,"1,000.00",CNY,赢单,website,,2018/03/01 10:00,'
+    old += "2018/04/01 10:00,2018/04/01 10:00,,,\n"
+    old += "QD-2018-2,旧单,刘伊,C008,x,,,输单,website,Price,2017/11/01 10:00,"
+    old += "2018/01/15 10:00,2018/01/15 10:00,,,\n"
+    (folder / "商机_2018.csv").write_bytes(old.encode("gbk"))
+    mapping = yaml.safe_load((folder / "mapping.yml").read_text(encoding="utf-8"))
+    deals = next(f for f in mapping["files"] if f["path"] == "商机.csv")
+    mapping["files"].append({**deals, "path": "商机_2018.csv"})
+    (folder / "mapping.yml").write_text(yaml.safe_dump(mapping, allow_unicode=True), "utf-8")
+    pipeline.run(crm_files(folder=str(folder)))
+    assert table_rows(
+        pipeline,
+        "select deal_id, stage_id from {raw}.deals where deal_id like 'QD-2018%' order by 1",
+    ) == [("QD-2018-1", "closedwon"), ("QD-2018-2", "closedlost")]
+    assert reconciliation(pipeline)["商机_2018.csv"] == (2, 2, 0, 0)
+    # the tiny company's own deals: QD-1, QD-2 loaded, QD-3 rejected (赵六), untouched
+    assert reconciliation(pipeline)["商机.csv"] == (3, 2, 1, 0)
