@@ -31,7 +31,7 @@ dagster-home: install ## write the Dagster instance settings into DAGSTER_HOME (
 	@$(PY) -m orchestration.instance
 
 warehouse: install ## start (or reuse) the embedded PostgreSQL unless WAREHOUSE_URL is set
-	@$(PY) -m orchestration.warehouse start
+	@$(PY) -m ingestion.platform start
 
 demo: warehouse ## build the demo company's sources beside the warehouse
 	@$(PY) -m ingestion.demo build
@@ -69,10 +69,10 @@ lint: install ## ruff and sqlfluff
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
 dbt-docs: warehouse ## generate the dbt docs site into dbt_project/target
-	@$(PY) -m orchestration.warehouse exec -- $(VENV)/bin/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project
+	@$(PY) -m ingestion.platform exec -- $(VENV)/bin/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project
 
 screenshot: warehouse ## save the README's screenshots of the app (docs/images) from the demo marts
 	@$(PY) -m app.screenshot
 
 stop: ## stop the UIs, the demo servers and the embedded warehouse
-	@if [ -x $(PY) ]; then $(PY) -m orchestration.serve --stop; $(PY) -m orchestration.warehouse stop; fi
+	@if [ -x $(PY) ]; then $(PY) -m orchestration.serve --stop; $(PY) -m ingestion.platform stop; fi

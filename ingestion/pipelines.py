@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from ingestion.platform.paths import PROJECT_ROOT, state_dir
+
 # dlt finds `.dlt/config.toml` and `.dlt/secrets.toml` here, whatever the working directory.
 os.environ.setdefault("DLT_PROJECT_DIR", str(PROJECT_ROOT / "ingestion"))
 
@@ -14,9 +14,7 @@ from dlt.extract import DltSource  # noqa: E402
 from dlt.pipeline.pipeline import Pipeline  # noqa: E402
 
 from ingestion.destination import warehouse  # noqa: E402
-from orchestration.warehouse import warehouse_url  # noqa: E402
-
-STATE_DIR = Path(os.environ.get("SPW_STATE_DIR", PROJECT_ROOT / ".state"))
+from ingestion.platform.warehouse_url import warehouse_url
 
 
 def raw_pipeline(name: str, url: str | None = None) -> Pipeline:
@@ -28,7 +26,7 @@ def raw_pipeline(name: str, url: str | None = None) -> Pipeline:
         pipeline_name=f"raw_{name}",
         destination=warehouse(credentials=url or warehouse_url(), destination_name="postgres"),
         dataset_name=f"raw_{name}",
-        pipelines_dir=str(STATE_DIR / "dlt"),
+        pipelines_dir=str(state_dir() / "dlt"),
     )
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 from dagster_dlt import DagsterDltResource
 
+from ingestion.platform.paths import PROJECT_ROOT
+from ingestion.platform.warehouse_url import warehouse_url
 from orchestration.locks import advisory_lock
-from orchestration.warehouse import PROJECT_ROOT, warehouse_url
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")

@@ -16,8 +16,8 @@ import psycopg2
 import pytest
 from dagster import DagsterInstance
 
-from orchestration.warehouse import (
-    EmbeddedServer,
+from ingestion.platform.embedded import EmbeddedServer
+from ingestion.platform.warehouse_url import (
     drop_database,
     ensure_database,
     export_environment,

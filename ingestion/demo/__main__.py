@@ -26,7 +26,12 @@ from ingestion.demo.settings import (
     demo_orders_url,
 )
 from ingestion.demo.views import orders_tables
-from orchestration.warehouse import WarehouseError, ensure_database, warehouse_url, with_database
+from ingestion.platform.warehouse_url import (
+    WarehouseError,
+    ensure_database,
+    warehouse_url,
+    with_database,
+)
 
 
 def _say(started: float, message: str) -> None:

@@ -15,15 +15,18 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 
 from ingestion.demo import state as demo_state
 from ingestion.demo.crm_records import crm_data
 from ingestion.demo.crm_server import CrmData, CrmServer, CrmState
 from ingestion.demo.settings import DEFAULT_CRM_PORT, demo_crm_endpoint, demo_dir
-from orchestration.warehouse import PROJECT_ROOT
+from ingestion.platform.paths import PROJECT_ROOT, state_dir
 
-RUN_DIR = PROJECT_ROOT / ".state" / "run"
-PID_FILE = RUN_DIR / "demo-crm.pid"
+
+def pid_file() -> Path:
+    """The demo CRM's pid, beside those `make run` records (`make stop` ends them all)."""
+    return state_dir() / "run" / "demo-crm.pid"
 
 
 def follow_demo_state() -> Callable[[], CrmData]:
@@ -79,7 +82,7 @@ def _answers(url: str, token: str) -> bool:
 
 def _running_pid() -> int | None:
     try:
-        pid = int(PID_FILE.read_text())
+        pid = int(pid_file().read_text())
         os.kill(pid, 0)
         return pid
     except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
@@ -92,8 +95,8 @@ def ensure_running(timeout_s: float = 300) -> str:
     if _running_pid() and endpoint and _answers(*endpoint):
         return endpoint[0]
     (demo_dir() / "crm_server.json").unlink(missing_ok=True)
-    RUN_DIR.mkdir(parents=True, exist_ok=True)
-    logs = PROJECT_ROOT / ".state" / "logs"
+    pid_file().parent.mkdir(parents=True, exist_ok=True)
+    logs = state_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     with open(logs / "demo-crm.log", "ab") as log:
         process = subprocess.Popen(
@@ -103,7 +106,7 @@ def ensure_running(timeout_s: float = 300) -> str:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    PID_FILE.write_text(str(process.pid))
+    pid_file().write_text(str(process.pid))
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -7,7 +7,8 @@ import json
 import os
 from pathlib import Path
 
-from orchestration.warehouse import PROJECT_ROOT, warehouse_url, with_database
+from ingestion.platform.paths import state_dir
+from ingestion.platform.warehouse_url import warehouse_url, with_database
 
 DEMO_ORDERS_DATABASE = "demo_orders"
 DEFAULT_SEED = 7
@@ -16,7 +17,7 @@ DEFAULT_CRM_PORT = 8765
 
 def demo_dir() -> Path:
     """The demo's working folder (the state folder follows `SPW_STATE_DIR`, as dlt's does)."""
-    return Path(os.environ.get("SPW_STATE_DIR", PROJECT_ROOT / ".state")) / "demo"
+    return state_dir() / "demo"
 
 
 def demo_orders_url() -> str:
