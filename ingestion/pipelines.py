@@ -13,7 +13,7 @@ import dlt  # noqa: E402  (must see DLT_PROJECT_DIR first)
 from dlt.extract import DltSource  # noqa: E402
 from dlt.pipeline.pipeline import Pipeline  # noqa: E402
 
-from ingestion.destination import warehouse  # noqa: E402
+from ingestion.destination import warehouse, warehouse_credentials  # noqa: E402
 from ingestion.platform.warehouse_url import warehouse_url
 
 
@@ -24,7 +24,9 @@ def raw_pipeline(name: str, url: str | None = None) -> Pipeline:
     """
     return dlt.pipeline(
         pipeline_name=f"raw_{name}",
-        destination=warehouse(credentials=url or warehouse_url(), destination_name="postgres"),
+        destination=warehouse(
+            credentials=warehouse_credentials(url or warehouse_url()), destination_name="postgres"
+        ),
         dataset_name=f"raw_{name}",
         pipelines_dir=str(state_dir() / "dlt"),
     )

@@ -28,8 +28,8 @@ from ingestion.demo.settings import (
 from ingestion.demo.views import orders_tables
 from ingestion.platform.warehouse_url import (
     WarehouseError,
+    database_of,
     ensure_database,
-    warehouse_url,
     with_database,
 )
 
@@ -51,7 +51,7 @@ def _write_files(state: demo_state.DemoState) -> None:
 def build(seed: int, scale: float, today: date, rebuild: bool, serve: bool = True) -> None:
     started = time.monotonic()
     url = demo_orders_url()
-    ensure_database(with_database(warehouse_url(), "postgres"), url.rsplit("/", 1)[1])
+    ensure_database(with_database(url, "postgres"), database_of(url))
     state = demo_state.load()
     if (
         state is not None

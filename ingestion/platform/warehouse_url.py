@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit, urlunsplit
 
 URL_ENV = "WAREHOUSE_URL"
 DATABASE = "warehouse"
@@ -58,6 +58,21 @@ def password_of(url: str) -> str:
     """The password, empty when the URL has none (the server trusts the user or reads .pgpass)."""
     parts = urlsplit(url)
     return unquote(parts.password or _query(url).get("password") or "")
+
+
+def socket_in_authority(url: str) -> str:
+    """The URL with a `?host=/socket/folder` moved into its host part, percent-encoded (libpq's
+    other spelling): clients that are not libpq (ConnectorX) read only that one."""
+    query = _query(url)
+    folder = query.pop("host", "")
+    parts = urlsplit(url)
+    if not folder.startswith("/") or parts.hostname:
+        return url
+    user = parts.netloc.rpartition("@")[0]
+    host = quote(folder, safe="") + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(
+        parts._replace(netloc=f"{user}@{host}" if user else host, query=urlencode(query))
+    )
 
 
 def warehouse_url() -> str:
