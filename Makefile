@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install warehouse demo demo-advance dagster-home pipeline run serve test test-faults lint stop dbt-docs close-period statement bench screenshot
+.PHONY: help install warehouse demo demo-advance demo-remove dagster-home pipeline run serve test test-faults lint stop dbt-docs close-period statement bench screenshot
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,6 +35,10 @@ warehouse: install ## start (or reuse) the embedded PostgreSQL unless WAREHOUSE_
 
 demo: warehouse ## build the demo company's sources beside the warehouse
 	@$(PY) -m ingestion.demo build
+
+demo-remove: warehouse dagster-home ## own data set: drop the demo's rows (raw, models, closed months), rebuild from yours
+	@$(PY) -m orchestration.demo_removal
+	@$(PY) -m orchestration.run_pipeline
 
 DAYS ?= 1
 demo-advance: warehouse ## move the demo sources DAYS days forward (new leads, stage moves, orders)

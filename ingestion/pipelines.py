@@ -10,7 +10,7 @@ from ingestion.platform.paths import PROJECT_ROOT, state_dir
 os.environ.setdefault("DLT_PROJECT_DIR", str(PROJECT_ROOT / "ingestion"))
 
 import dlt  # noqa: E402  (must see DLT_PROJECT_DIR first)
-from dlt.extract import DltSource  # noqa: E402
+from dlt.extract import DltResource, DltSource  # noqa: E402
 from dlt.pipeline.pipeline import Pipeline  # noqa: E402
 
 from ingestion.destination import warehouse, warehouse_credentials  # noqa: E402
@@ -60,3 +60,28 @@ def append_first_loads(source: DltSource, pipeline: Pipeline) -> DltSource:
         if disposition == "merge" and resource.table_name not in existing:
             resource.apply_hints(write_disposition="append")
     return source
+
+
+def empty_tables(source: DltSource) -> DltSource:
+    """A source with the same tables as `source` and no rows: loading it creates every table
+    (with its declared columns) and reads nothing. A skipped source (own-data mode, not
+    configured: `ingestion.source_settings`) loads this, so the models reading it still build."""
+    resources = []
+    for resource in source.resources.selected.values():
+        table = resource.compute_table_schema()
+        typed = {name: hint for name, hint in table["columns"].items() if hint.get("data_type")}
+        resources.append(
+            dlt.resource(
+                [dlt.mark.materialize_table_schema()],
+                name=resource.name,
+                table_name=resource.table_name,
+                columns=typed,
+                write_disposition=table.get("write_disposition", "append"),
+            )
+        )
+
+    @dlt.source(name=source.name, max_table_nesting=source.max_table_nesting)
+    def empty() -> list[DltResource]:
+        return resources
+
+    return empty()

@@ -20,7 +20,12 @@ from pathlib import Path
 from ingestion.demo import state as demo_state
 from ingestion.demo.crm_records import crm_data
 from ingestion.demo.crm_server import CrmData, CrmServer, CrmState
-from ingestion.demo.settings import DEFAULT_CRM_PORT, demo_crm_endpoint, demo_dir
+from ingestion.demo.settings import (
+    DEFAULT_CRM_PORT,
+    demo_crm_endpoint,
+    demo_dir,
+    write_demo_sources,
+)
 from ingestion.platform.paths import PROJECT_ROOT, state_dir
 
 
@@ -90,10 +95,17 @@ def _running_pid() -> int | None:
 
 
 def ensure_running(timeout_s: float = 300) -> str:
-    """Start the demo CRM in the background unless it already answers; return its URL."""
+    """Start the demo CRM in the background unless it already answers; point the pipeline's demo
+    mode at it (`write_demo_sources`) and return its URL."""
+    base_url, token = _serving(timeout_s)
+    write_demo_sources({"hubspot": {"base_url": base_url, "access_token": token}})
+    return base_url
+
+
+def _serving(timeout_s: float) -> tuple[str, str]:
     endpoint = demo_crm_endpoint()
     if _running_pid() and endpoint and _answers(*endpoint):
-        return endpoint[0]
+        return endpoint
     (demo_dir() / "crm_server.json").unlink(missing_ok=True)
     pid_file().parent.mkdir(parents=True, exist_ok=True)
     logs = state_dir() / "logs"
@@ -113,7 +125,7 @@ def ensure_running(timeout_s: float = 300) -> str:
             raise RuntimeError("the demo CRM server exited: see .state/logs/demo-crm.log")
         endpoint = demo_crm_endpoint()
         if endpoint and _answers(*endpoint):
-            return endpoint[0]
+            return endpoint
         time.sleep(0.5)
     raise RuntimeError("the demo CRM server did not answer in time: see .state/logs/demo-crm.log")
 

@@ -110,7 +110,7 @@ def tiny_warehouse(
     )
     export_environment()
     try:
-        with tiny_company_sources(orders_url, state / "sources") as environment:
+        with tiny_company_sources(orders_url, state / "sources", plans=PLANS) as environment:
             os.environ.update(environment)
             yield url, orders_url
     finally:

@@ -11,7 +11,7 @@ import requests
 from dagster import MaterializeResult, asset, materialize
 
 from ingestion.platform.warehouse_url import with_database
-from orchestration.defs.ingestion.hubspot import CrmNotConfigured
+from ingestion.source_settings import SourceNotConfigured
 from orchestration.retries import SourceConfigurationError, is_transient, retry_with_backoff
 
 
@@ -44,7 +44,7 @@ def _materialize(error: BaseException, monkeypatch: pytest.MonkeyPatch) -> tuple
     "error",
     [
         ValueError("mapping.yml: stage 'Won' is not in the mapping's stages"),
-        CrmNotConfigured("no HubSpot token: set SOURCES__HUBSPOT__ACCESS_TOKEN"),
+        SourceNotConfigured("hubspot is not configured: set SOURCES__HUBSPOT__ACCESS_TOKEN"),
         FileNotFoundError("/data/finance/org does not exist"),
     ],
 )
