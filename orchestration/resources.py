@@ -59,6 +59,18 @@ def dbt_models() -> list[tuple[str, str]]:
     return [(schema, name) for kind, schema, name in _dbt_manifest_nodes() if kind == "model"]
 
 
+@functools.cache
+def dbt_source_freshness() -> dict[tuple[str, str], dict]:
+    """`(schema, table)` of every dbt source table -> its `freshness` rule (warn_after and
+    error_after, each `{count, period}`), as dbt resolved it from the sources' YAML."""
+    manifest = json.loads(ensure_dbt_manifest().read_text())
+    return {
+        (node["schema"], node["name"]): node["freshness"]
+        for node in manifest["sources"].values()
+        if node.get("freshness")
+    }
+
+
 def dbt_sources() -> list[tuple[str, str]]:
     """`(schema, table)` of every dbt source table."""
     return [(schema, name) for kind, schema, name in _dbt_manifest_nodes() if kind == "source"]
