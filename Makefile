@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install warehouse demo demo-advance dagster-home pipeline run serve test test-faults lint stop dbt-docs close-period statement bench screenshot
+.PHONY: help install warehouse demo demo-advance demo-remove dagster-home pipeline run serve test test-faults lint stop dbt-docs close-period statement bench screenshot
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,10 +31,14 @@ dagster-home: install ## write the Dagster instance settings into DAGSTER_HOME (
 	@$(PY) -m orchestration.instance
 
 warehouse: install ## start (or reuse) the embedded PostgreSQL unless WAREHOUSE_URL is set
-	@$(PY) -m orchestration.warehouse start
+	@$(PY) -m ingestion.platform start
 
 demo: warehouse ## build the demo company's sources beside the warehouse
 	@$(PY) -m ingestion.demo build
+
+demo-remove: warehouse dagster-home ## own data set: drop the demo's rows (raw, models, closed months), rebuild from yours
+	@$(PY) -m orchestration.demo_removal
+	@$(PY) -m orchestration.run_pipeline
 
 DAYS ?= 1
 demo-advance: warehouse ## move the demo sources DAYS days forward (new leads, stage moves, orders)
@@ -69,10 +73,10 @@ lint: install ## ruff and sqlfluff
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
 dbt-docs: warehouse ## generate the dbt docs site into dbt_project/target
-	@$(PY) -m orchestration.warehouse exec -- $(VENV)/bin/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project
+	@$(PY) -m ingestion.platform exec -- $(VENV)/bin/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project
 
 screenshot: warehouse ## save the README's screenshots of the app (docs/images) from the demo marts
 	@$(PY) -m app.screenshot
 
 stop: ## stop the UIs, the demo servers and the embedded warehouse
-	@if [ -x $(PY) ]; then $(PY) -m orchestration.serve --stop; $(PY) -m orchestration.warehouse stop; fi
+	@if [ -x $(PY) ]; then $(PY) -m orchestration.serve --stop; $(PY) -m ingestion.platform stop; fi

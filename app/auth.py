@@ -29,10 +29,9 @@ import bcrypt
 import streamlit as st
 
 from app.i18n import t
-from orchestration.warehouse import PROJECT_ROOT
+from ingestion.platform.paths import state_dir
 
 ROLES = ("finance", "manager", "rep")
-DEFAULT_USERS_FILE = PROJECT_ROOT / ".state" / "app" / "users.toml"
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ class UsersFileError(ValueError):
 
 
 def users_file() -> Path:
-    return Path(os.environ.get("APP_USERS_FILE") or DEFAULT_USERS_FILE)
+    return Path(os.environ.get("APP_USERS_FILE") or state_dir() / "app" / "users.toml")
 
 
 def load_users(path: Path | None = None) -> dict[str, Viewer]:

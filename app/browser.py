@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from orchestration.serve import app_command
+from app.launch import app_command
 
 # Selenium must use the chromedriver given below, never download one.
 os.environ.setdefault("SE_OFFLINE", "true")

@@ -80,3 +80,19 @@ def create_demo_logins(warehouse_url: str, path: Path | None = None) -> list[Dem
         ],
     )
     return logins
+
+
+def main() -> None:
+    """`python -m app.demo_logins`: write fresh demo logins and print them, one per line (what
+    `make run` shows once the app answers)."""
+    from ingestion.platform.warehouse_url import warehouse_url
+
+    print("App logins (new passwords each run):")
+    for login in create_demo_logins(warehouse_url()):
+        print(
+            f"  {login.role:<8} login: {login.login:<8} password: {login.password}  ({login.name})"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from app.browser import chromium_installed, headless_chromium, served_app, sign_in
 from app.demo_logins import create_demo_logins
-from orchestration.warehouse import PROJECT_ROOT, export_environment, warehouse_url
+from ingestion.platform.paths import PROJECT_ROOT
+from ingestion.platform.warehouse_url import export_environment, warehouse_url
 
 IMAGES = PROJECT_ROOT / "docs" / "images"
 PAGES = ("overview", "targets", "commissions")

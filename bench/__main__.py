@@ -107,7 +107,7 @@ def measure_crm(env: BenchEnvironment, rec: Recorder, crm: tuple[str, str]) -> N
 
 def measure_pipeline(env: BenchEnvironment, rec: Recorder) -> None:
     from bench.process import measure
-    from orchestration.warehouse import PROJECT_ROOT
+    from ingestion.platform.paths import PROJECT_ROOT
 
     def pipeline(number: int) -> dict[str, float]:
         env.reset_warehouse()

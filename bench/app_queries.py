@@ -28,7 +28,7 @@ class RecordedQuery:
 
 
 def _pages() -> list[str]:
-    from orchestration.warehouse import PROJECT_ROOT
+    from ingestion.platform.paths import PROJECT_ROOT
 
     return sorted(
         f"app_pages/{path.name}" for path in (PROJECT_ROOT / "app" / "app_pages").glob("*.py")
@@ -42,7 +42,7 @@ def record_page_queries() -> list[RecordedQuery]:
 
     from app.auth import Viewer
     from app.data import connection
-    from orchestration.warehouse import PROJECT_ROOT
+    from ingestion.platform.paths import PROJECT_ROOT
 
     recorded: list[RecordedQuery] = []
     page = ["entry"]

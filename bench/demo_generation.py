@@ -24,7 +24,7 @@ from ingestion.demo.crm_records import crm_data  # noqa: E402
 from ingestion.demo.files import write_crm_exports, write_finance  # noqa: E402
 from ingestion.demo.state import new_state  # noqa: E402
 from ingestion.demo.views import orders_tables  # noqa: E402
-from orchestration.warehouse import (  # noqa: E402
+from ingestion.platform.warehouse_url import (
     drop_database,
     ensure_database,
     warehouse_url,

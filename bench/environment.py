@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingestion.demo.crm_service import _answers
-from orchestration.warehouse import (
+from ingestion.platform.embedded import EmbeddedServer
+from ingestion.platform.paths import PROJECT_ROOT
+from ingestion.platform.warehouse_url import (
     DATABASE,
-    PROJECT_ROOT,
-    EmbeddedServer,
     connection_environment,
     drop_database,
     ensure_database,

@@ -96,12 +96,13 @@ def _fresh_pipeline(env: BenchEnvironment, name: str):
     import sqlalchemy  # noqa: F401
     from dlt.sources import sql_database  # noqa: F401
 
-    from ingestion.pipelines import STATE_DIR, raw_pipeline
+    from ingestion.pipelines import raw_pipeline
+    from ingestion.platform.paths import state_dir
 
     with psycopg.connect(env.url) as conn:
         conn.execute(_drop_schema(f"raw_{name}"))
         conn.execute(_drop_schema(f"raw_{name}_staging"))
-    shutil.rmtree(STATE_DIR / "dlt" / f"raw_{name}", ignore_errors=True)
+    shutil.rmtree(state_dir() / "dlt" / f"raw_{name}", ignore_errors=True)
     return raw_pipeline(name, url=env.url)
 
 

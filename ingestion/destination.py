@@ -1,4 +1,10 @@
-"""The warehouse as a dlt destination: dlt's PostgreSQL destination with one repair.
+"""The warehouse as a dlt destination: dlt's PostgreSQL destination with two repairs.
+
+dlt's PostgreSQL credentials require a host and a password, so a `WAREHOUSE_URL` naming a
+Unix-socket folder (`postgresql://user@/db?host=/run/postgresql`) or no password (trust, peer
+or `.pgpass` authentication) failed at the first load ("Missing 1 field(s) ... password").
+`warehouse_credentials` fills both: the socket folder as the host, percent-encoded as libpq
+reads it there, and an explicit empty password.
 
 dlt writes an empty load file for a table whose extract produced no rows (an empty source table,
 or an incremental run that found nothing new). Its ADBC Parquet copy job fails on such a file
@@ -9,9 +15,27 @@ schema before any job runs, and a merge that follows finds an empty staging tabl
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import dlt
 import pyarrow.parquet as pq
+from dlt.destinations.impl.postgres.configuration import PostgresCredentials
 from dlt.destinations.impl.postgres.postgres import PostgresClient, PostgresParquetCopyJob
+
+from ingestion.platform.warehouse_url import port_of
+
+
+def warehouse_credentials(url: str) -> PostgresCredentials:
+    """dlt credentials for any libpq URL: TCP or Unix socket, with or without a password."""
+    credentials = PostgresCredentials()
+    credentials.parse_native_representation(url)
+    if credentials.query.get("host", "").startswith("/"):
+        # libpq reads a percent-encoded folder in the URL's host part as a socket folder
+        credentials.host = quote(credentials.query.pop("host"), safe="")
+    credentials.port = port_of(url)
+    if credentials.password is None:
+        credentials.password = ""
+    return credentials
 
 
 class EmptyParquetSafeCopyJob(PostgresParquetCopyJob):

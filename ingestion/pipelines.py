@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from ingestion.platform.paths import PROJECT_ROOT, state_dir
+
 # dlt finds `.dlt/config.toml` and `.dlt/secrets.toml` here, whatever the working directory.
 os.environ.setdefault("DLT_PROJECT_DIR", str(PROJECT_ROOT / "ingestion"))
 
 import dlt  # noqa: E402  (must see DLT_PROJECT_DIR first)
-from dlt.extract import DltSource  # noqa: E402
+from dlt.extract import DltResource, DltSource  # noqa: E402
 from dlt.pipeline.pipeline import Pipeline  # noqa: E402
 
-from ingestion.destination import warehouse  # noqa: E402
-from orchestration.warehouse import warehouse_url  # noqa: E402
-
-STATE_DIR = Path(os.environ.get("SPW_STATE_DIR", PROJECT_ROOT / ".state"))
+from ingestion.destination import warehouse, warehouse_credentials  # noqa: E402
+from ingestion.platform.warehouse_url import warehouse_url
 
 
 def raw_pipeline(name: str, url: str | None = None) -> Pipeline:
@@ -26,9 +24,11 @@ def raw_pipeline(name: str, url: str | None = None) -> Pipeline:
     """
     return dlt.pipeline(
         pipeline_name=f"raw_{name}",
-        destination=warehouse(credentials=url or warehouse_url(), destination_name="postgres"),
+        destination=warehouse(
+            credentials=warehouse_credentials(url or warehouse_url()), destination_name="postgres"
+        ),
         dataset_name=f"raw_{name}",
-        pipelines_dir=str(STATE_DIR / "dlt"),
+        pipelines_dir=str(state_dir() / "dlt"),
     )
 
 
@@ -60,3 +60,28 @@ def append_first_loads(source: DltSource, pipeline: Pipeline) -> DltSource:
         if disposition == "merge" and resource.table_name not in existing:
             resource.apply_hints(write_disposition="append")
     return source
+
+
+def empty_tables(source: DltSource) -> DltSource:
+    """A source with the same tables as `source` and no rows: loading it creates every table
+    (with its declared columns) and reads nothing. A skipped source (own-data mode, not
+    configured: `ingestion.source_settings`) loads this, so the models reading it still build."""
+    resources = []
+    for resource in source.resources.selected.values():
+        table = resource.compute_table_schema()
+        typed = {name: hint for name, hint in table["columns"].items() if hint.get("data_type")}
+        resources.append(
+            dlt.resource(
+                [dlt.mark.materialize_table_schema()],
+                name=resource.name,
+                table_name=resource.table_name,
+                columns=typed,
+                write_disposition=table.get("write_disposition", "append"),
+            )
+        )
+
+    @dlt.source(name=source.name, max_table_nesting=source.max_table_nesting)
+    def empty() -> list[DltResource]:
+        return resources
+
+    return empty()

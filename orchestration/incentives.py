@@ -20,7 +20,7 @@ from pathlib import Path
 import psycopg2
 from dagster import DagsterInstance
 
-from orchestration.warehouse import WarehouseError, export_environment
+from ingestion.platform.warehouse_url import WarehouseError, export_environment
 
 STATEMENT_COLUMNS = (
     "period_start",

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from orchestration.warehouse import PROJECT_ROOT
+from ingestion.platform.paths import PROJECT_ROOT
 
 POSTGRES_ENV = "DAGSTER_POSTGRES_URL"
 BASE_CONFIG = PROJECT_ROOT / "dagster.yaml"

@@ -11,8 +11,9 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 from dagster_dlt import DagsterDltResource
 
+from ingestion.platform.paths import PROJECT_ROOT
+from ingestion.platform.warehouse_url import warehouse_url
 from orchestration.locks import advisory_lock
-from orchestration.warehouse import PROJECT_ROOT, warehouse_url
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
@@ -56,6 +57,18 @@ def _dbt_manifest_nodes() -> tuple[tuple[str, str, str], ...]:
 def dbt_models() -> list[tuple[str, str]]:
     """`(schema, name)` of every dbt model, from the manifest (parsed first if stale)."""
     return [(schema, name) for kind, schema, name in _dbt_manifest_nodes() if kind == "model"]
+
+
+@functools.cache
+def dbt_source_freshness() -> dict[tuple[str, str], dict]:
+    """`(schema, table)` of every dbt source table -> its `freshness` rule (warn_after and
+    error_after, each `{count, period}`), as dbt resolved it from the sources' YAML."""
+    manifest = json.loads(ensure_dbt_manifest().read_text())
+    return {
+        (node["schema"], node["name"]): node["freshness"]
+        for node in manifest["sources"].values()
+        if node.get("freshness")
+    }
 
 
 def dbt_sources() -> list[tuple[str, str]]:

@@ -13,9 +13,9 @@ import time
 
 from dagster import DagsterInstance, DagsterRunStatus
 
+from ingestion.platform.warehouse_url import WarehouseError, export_environment
 from orchestration.instance import export_storage_url
 from orchestration.locks import LockTimeout, advisory_lock
-from orchestration.warehouse import WarehouseError, export_environment
 
 # Tags the runs of `make pipeline`, so the next one can tell its dead predecessors.
 LAUNCHER_TAG = "spw/launched_by"
@@ -23,7 +23,7 @@ LAUNCHER = "make-pipeline"
 # A dropped or refused database connection is not a data problem: what to do is in the message.
 LOST_WAREHOUSE_HINT = (
     "the warehouse connection failed (server down, restarted or unreachable): check it with"
-    " `python -m orchestration.warehouse status` or WAREHOUSE_URL, then re-run `make pipeline`;"
+    " `python -m ingestion.platform status` or WAREHOUSE_URL, then re-run `make pipeline`;"
     " a re-run after a failed or killed run neither loses nor duplicates rows"
     " (docs/reliability.md)."
 )

@@ -16,14 +16,18 @@ import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
-from app.demo_logins import create_demo_logins
+from ingestion.platform.paths import PROJECT_ROOT, state_dir
+from ingestion.platform.warehouse_url import export_environment
 from orchestration.instance import export_storage_url
-from orchestration.warehouse import PROJECT_ROOT, export_environment
 
-RUN_DIR = PROJECT_ROOT / ".state" / "run"
 BIN = Path(sys.executable).parent
 DAGSTER_PORT = int(os.environ.get("DAGSTER_PORT", "3000"))
 APP_PORT = int(os.environ.get("APP_PORT", "8501"))
+
+
+def run_dir() -> Path:
+    """Where each served process's pid is recorded (`make stop` reads them)."""
+    return state_dir() / "run"
 
 
 def _commands() -> dict[str, list[str]]:
@@ -38,30 +42,13 @@ def _commands() -> dict[str, list[str]]:
             str(DAGSTER_PORT),
         ],
         "dagster-daemon": [str(BIN / "dagster-daemon"), "run", *workspace],
-        "streamlit": app_command(APP_PORT),
+        "streamlit": [sys.executable, "-m", "app.launch", "--port", str(APP_PORT)],
     }
-
-
-def app_command(port: int) -> list[str]:
-    """`streamlit run` of the app on `port`, headless (also the browser test's)."""
-    return [
-        str(BIN / "streamlit"),
-        "run",
-        str(PROJECT_ROOT / "app" / "streamlit_app.py"),
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--client.toolbarMode",
-        "viewer",
-    ]
 
 
 def stop_all(names: Iterable[str] | None = None) -> None:
     """End every process a previous run recorded (or only those named)."""
-    for pid_file in RUN_DIR.glob("*.pid"):
+    for pid_file in run_dir().glob("*.pid"):
         if names is not None and pid_file.stem not in names:
             continue
         try:
@@ -85,13 +72,20 @@ def _wait_for_http(url: str, timeout_s: float) -> bool:
 
 
 def serve() -> int:
-    url = export_environment()
+    export_environment()
     export_storage_url()
-    logins = create_demo_logins(url)
+    # the app's own command writes its demo logins; they are shown once everything answers
+    logins = subprocess.run(
+        [sys.executable, "-m", "app.demo_logins"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     stop_all(names=_commands())  # the demo CRM started by `make demo` keeps serving
-    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    run_dir().mkdir(parents=True, exist_ok=True)
     processes: dict[str, subprocess.Popen[bytes]] = {}
-    logs = PROJECT_ROOT / ".state" / "logs"
+    logs = state_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     for name, command in _commands().items():
         with open(logs / f"{name}.log", "ab") as log:
@@ -103,7 +97,7 @@ def serve() -> int:
                 start_new_session=True,
             )
         processes[name] = process
-        (RUN_DIR / f"{name}.pid").write_text(str(process.pid))
+        (run_dir() / f"{name}.pid").write_text(str(process.pid))
     print("serve: starting the Dagster UI, its daemon and the app ...", file=sys.stderr)
     ready = {
         f"Dagster UI     http://localhost:{DAGSTER_PORT}": _wait_for_http(
@@ -115,11 +109,7 @@ def serve() -> int:
     }
     for label, ok in ready.items():
         print(f"  {label}{'' if ok else '   (not answering yet: see .state/logs/)'}")
-    print("App logins (new passwords each run):")
-    for login in logins:
-        print(
-            f"  {login.role:<8} login: {login.login:<8} password: {login.password}  ({login.name})"
-        )
+    print(logins, end="")
     print("Ctrl-C stops them (and `make stop` stops the warehouse too).", flush=True)
     try:
         while all(process.poll() is None for process in processes.values()):

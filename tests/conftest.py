@@ -8,6 +8,8 @@ demo warehouse and can run beside `make run`.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,8 +18,8 @@ import psycopg2
 import pytest
 from dagster import DagsterInstance
 
-from orchestration.warehouse import (
-    EmbeddedServer,
+from ingestion.platform.embedded import SUPERUSER, EmbeddedServer
+from ingestion.platform.warehouse_url import (
     drop_database,
     ensure_database,
     export_environment,
@@ -135,3 +137,25 @@ def _marts_snapshot(url: str) -> dict[str, list[tuple]]:
 def marts_snapshot(warehouse_url: str):
     """Take a snapshot of every mart's rows (see `_marts_snapshot`)."""
     return lambda: _marts_snapshot(warehouse_url)
+
+
+@pytest.fixture(scope="session")
+def trust_socket_url() -> Iterator[str]:
+    """A second real PostgreSQL server listening only on a Unix socket and trusting its local
+    users: the URL it yields (`postgresql://postgres@/postgres?host=/path`) has no password and
+    no TCP host, as a `WAREHOUSE_URL` for a server set up with peer/trust auth or `.pgpass`."""
+    # a socket path must stay under 108 bytes: a short folder of its own, not pytest's tmp_path
+    home = Path(tempfile.mkdtemp(prefix="spw-sock-"))
+    server = EmbeddedServer(home)
+    server._give_to_os_user(home)
+    pgdata, socket_dir = home / "pgdata", home
+    initdb = [server._bin("initdb"), "-D", str(pgdata), "-U", SUPERUSER, "--auth=trust"]
+    server._run([*initdb, "--encoding=UTF8", "--locale=C"])
+    options = f"-c listen_addresses='' -c unix_socket_directories='{socket_dir}' -p 5432"
+    pg_ctl = [server._bin("pg_ctl"), "-D", str(pgdata), "-w", "-t", "60"]
+    server._run([*pg_ctl, "-l", str(home / "postgres.log"), "-o", options, "start"])
+    try:
+        yield f"postgresql://{SUPERUSER}@/postgres?host={socket_dir}"
+    finally:
+        server._run([*pg_ctl, "-m", "immediate", "stop"])
+        shutil.rmtree(home, ignore_errors=True)

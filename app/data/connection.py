@@ -16,7 +16,7 @@ import psycopg2.errors
 import sqlalchemy as sa
 import streamlit as st
 
-from orchestration.warehouse import warehouse_url
+from ingestion.platform.warehouse_url import warehouse_url
 
 # Results stay cached at most this long; a new pipeline run invalidates them at once (`Reader`).
 CACHE_TTL_S = 600

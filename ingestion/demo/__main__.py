@@ -24,9 +24,17 @@ from ingestion.demo.settings import (
     demo_crm_files_folder,
     demo_finance_folder,
     demo_orders_url,
+    demo_plans_folder,
+    write_demo_sources,
 )
 from ingestion.demo.views import orders_tables
-from orchestration.warehouse import WarehouseError, ensure_database, warehouse_url, with_database
+from ingestion.platform.warehouse_url import (
+    WarehouseError,
+    database_of,
+    ensure_database,
+    with_database,
+)
+from ingestion.source_settings import demo_mode
 
 
 def _say(started: float, message: str) -> None:
@@ -43,10 +51,22 @@ def _write_files(state: demo_state.DemoState) -> None:
     write_crm_exports(company, as_of, demo_crm_files_folder())
 
 
+def _write_settings(orders_url: str) -> None:
+    """Point the pipeline's demo mode at these sources (`ingestion.source_settings`)."""
+    write_demo_sources(
+        {
+            "orders_db": {"database": database_of(orders_url)},
+            "crm_files": {"folder": str(demo_crm_files_folder())},
+            "finance_files": {"folder": str(demo_finance_folder())},
+            "commission_plans": {"folder": str(demo_plans_folder())},
+        }
+    )
+
+
 def build(seed: int, scale: float, today: date, rebuild: bool, serve: bool = True) -> None:
     started = time.monotonic()
     url = demo_orders_url()
-    ensure_database(with_database(warehouse_url(), "postgres"), url.rsplit("/", 1)[1])
+    ensure_database(with_database(url, "postgres"), database_of(url))
     state = demo_state.load()
     if (
         state is not None
@@ -71,6 +91,7 @@ def build(seed: int, scale: float, today: date, rebuild: bool, serve: bool = Tru
         _write_files(state)
         demo_state.save(state)
         _say(started, f"files written to {demo_finance_folder().parent}")
+    _write_settings(url)
     if serve:
         _say(started, f"CRM server answering on {ensure_running()}")
 
@@ -102,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     advance_parser = commands.add_parser("advance", help="move the demo clock forward")
     advance_parser.add_argument("--days", type=int, default=1)
     args = parser.parse_args(argv)
+    if args.command == "build" and not demo_mode():
+        print("demo: own-data mode (your sources are configured): not built", file=sys.stderr)
+        return 0
     try:
         if args.command == "build":
             build(args.seed, args.scale, args.today, args.rebuild, serve=not args.no_server)

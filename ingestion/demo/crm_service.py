@@ -15,15 +15,23 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 
 from ingestion.demo import state as demo_state
 from ingestion.demo.crm_records import crm_data
 from ingestion.demo.crm_server import CrmData, CrmServer, CrmState
-from ingestion.demo.settings import DEFAULT_CRM_PORT, demo_crm_endpoint, demo_dir
-from orchestration.warehouse import PROJECT_ROOT
+from ingestion.demo.settings import (
+    DEFAULT_CRM_PORT,
+    demo_crm_endpoint,
+    demo_dir,
+    write_demo_sources,
+)
+from ingestion.platform.paths import PROJECT_ROOT, state_dir
 
-RUN_DIR = PROJECT_ROOT / ".state" / "run"
-PID_FILE = RUN_DIR / "demo-crm.pid"
+
+def pid_file() -> Path:
+    """The demo CRM's pid, beside those `make run` records (`make stop` ends them all)."""
+    return state_dir() / "run" / "demo-crm.pid"
 
 
 def follow_demo_state() -> Callable[[], CrmData]:
@@ -79,7 +87,7 @@ def _answers(url: str, token: str) -> bool:
 
 def _running_pid() -> int | None:
     try:
-        pid = int(PID_FILE.read_text())
+        pid = int(pid_file().read_text())
         os.kill(pid, 0)
         return pid
     except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
@@ -87,13 +95,20 @@ def _running_pid() -> int | None:
 
 
 def ensure_running(timeout_s: float = 300) -> str:
-    """Start the demo CRM in the background unless it already answers; return its URL."""
+    """Start the demo CRM in the background unless it already answers; point the pipeline's demo
+    mode at it (`write_demo_sources`) and return its URL."""
+    base_url, token = _serving(timeout_s)
+    write_demo_sources({"hubspot": {"base_url": base_url, "access_token": token}})
+    return base_url
+
+
+def _serving(timeout_s: float) -> tuple[str, str]:
     endpoint = demo_crm_endpoint()
     if _running_pid() and endpoint and _answers(*endpoint):
-        return endpoint[0]
+        return endpoint
     (demo_dir() / "crm_server.json").unlink(missing_ok=True)
-    RUN_DIR.mkdir(parents=True, exist_ok=True)
-    logs = PROJECT_ROOT / ".state" / "logs"
+    pid_file().parent.mkdir(parents=True, exist_ok=True)
+    logs = state_dir() / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     with open(logs / "demo-crm.log", "ab") as log:
         process = subprocess.Popen(
@@ -103,14 +118,14 @@ def ensure_running(timeout_s: float = 300) -> str:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    PID_FILE.write_text(str(process.pid))
+    pid_file().write_text(str(process.pid))
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError("the demo CRM server exited: see .state/logs/demo-crm.log")
         endpoint = demo_crm_endpoint()
         if endpoint and _answers(*endpoint):
-            return endpoint[0]
+            return endpoint
         time.sleep(0.5)
     raise RuntimeError("the demo CRM server did not answer in time: see .state/logs/demo-crm.log")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.browser import chromium_installed, headless_chromium, served_app, sign_in, wait_for_heading
-from orchestration.warehouse import PROJECT_ROOT
+from ingestion.platform.paths import PROJECT_ROOT
 
 SCREENSHOT = PROJECT_ROOT / ".state" / "test-artifacts" / "app_browser.png"
 

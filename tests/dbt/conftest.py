@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
+from ingestion.platform.warehouse_url import connection_environment
 from orchestration.resources import DBT_PROJECT_DIR
-from orchestration.warehouse import connection_environment
 
 
 @contextmanager

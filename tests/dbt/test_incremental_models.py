@@ -16,7 +16,7 @@ import psycopg2
 import pytest
 from psycopg2 import sql
 
-from orchestration.warehouse import drop_database, ensure_database, with_database
+from ingestion.platform.warehouse_url import drop_database, ensure_database, with_database
 
 INCREMENTAL_MODELS = ["fct_order_lines", "fct_deal_stage_history", "fct_activities"]
 CURSOR_COLUMNS = ["updated_at", "changed_at"]

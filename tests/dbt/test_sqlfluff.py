@@ -8,7 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.warehouse import PROJECT_ROOT, connection_environment
+from ingestion.platform.paths import PROJECT_ROOT
+from ingestion.platform.warehouse_url import connection_environment
 
 LINTED = ["dbt_project/models/intermediate", "dbt_project/models/marts"]
 

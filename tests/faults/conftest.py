@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from orchestration.warehouse import EmbeddedServer
+from ingestion.platform.embedded import EmbeddedServer
 
 
 @pytest.fixture(scope="module")

@@ -26,13 +26,9 @@ from pathlib import Path
 import psycopg2
 from psycopg2 import sql
 
-from orchestration.warehouse import (
-    PROJECT_ROOT,
-    EmbeddedServer,
-    drop_database,
-    ensure_database,
-    with_database,
-)
+from ingestion.platform.embedded import EmbeddedServer
+from ingestion.platform.paths import PROJECT_ROOT
+from ingestion.platform.warehouse_url import drop_database, ensure_database, with_database
 
 HOOKS = Path(__file__).parent / "hooks"
 # A run of the demo pipeline takes 1-3 minutes on 2 busy cores; these bound every wait.

@@ -14,7 +14,7 @@ import pytest
 from dagster import DagsterInstance
 from dagster._core.instance.ref import InstanceRef
 
-from orchestration.warehouse import PROJECT_ROOT
+from ingestion.platform.paths import PROJECT_ROOT
 from tests.faults.harness import (
     CREATED,
     SENTINEL_PASSWORD,

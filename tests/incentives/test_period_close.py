@@ -21,7 +21,7 @@ import psycopg2
 import pytest
 from dagster import AssetSelection, DagsterInstance, Definitions, define_asset_job
 
-from orchestration.warehouse import (
+from ingestion.platform.warehouse_url import (
     drop_database,
     ensure_database,
     export_environment,
@@ -94,8 +94,6 @@ def tiny_warehouse(
     """A warehouse and orders database of its own, with the tiny company's sources."""
     from fixtures.tiny_company import tiny_company_sources
 
-    import ingestion.pipelines
-
     admin_url = with_database(warehouse_url, "postgres")
     name = f"spw_incentives_{uuid.uuid4().hex[:8]}"
     url, orders_url = with_database(warehouse_url, name), with_database(warehouse_url, f"{name}_o")
@@ -103,8 +101,7 @@ def tiny_warehouse(
         ensure_database(admin_url, database)
     state = tmp_path_factory.mktemp("incentives_state")
     saved = dict(os.environ)
-    # dlt keeps each pipeline's local state under this folder: a fresh one for this warehouse
-    monkeypatch_module.setattr(ingestion.pipelines, "STATE_DIR", state)
+    # dlt keeps each pipeline's local state under SPW_STATE_DIR: a fresh one for this warehouse
     os.environ.update(
         WAREHOUSE_URL=url,
         DEMO_ORDERS_URL=orders_url,
@@ -113,7 +110,7 @@ def tiny_warehouse(
     )
     export_environment()
     try:
-        with tiny_company_sources(orders_url, state / "sources") as environment:
+        with tiny_company_sources(orders_url, state / "sources", plans=PLANS) as environment:
             os.environ.update(environment)
             yield url, orders_url
     finally:

@@ -191,3 +191,25 @@ def test_new_properties_evolve_and_broken_deals_are_rejected(new_pipeline) -> No
         ("1002", "deals", "amount", "'15,000 元' is not a number"),
         ("1005", "deals", "deal_currency_code", "unknown currency 'RMB'"),
     ]
+
+
+def test_a_portal_with_no_calls_loads_an_empty_calls_table(new_pipeline) -> None:
+    """A portal that never logged a call (the type exists, holds nothing) loads everything
+    else, and `calls` exists empty with its declared columns, so staging finds it."""
+    full = crm_data()
+    data = CrmData(
+        objects={**full.objects, "calls": []}, owners=full.owners, pipelines=full.pipelines
+    )
+    pipeline = new_pipeline("crm")
+    with fake_hubspot(data) as server:
+        pipeline.run(_source(server))
+        pipeline.run(_source(server))  # and again, incrementally, still with none
+    assert table_rows(pipeline, "select count(*) from {raw}.calls") == [(0,)]
+    deals = table_rows(pipeline, "select count(*) from {raw}.deals")
+    assert deals == [(7,)]
+    columns = table_rows(
+        pipeline,
+        "select column_name from information_schema.columns"
+        " where table_schema = '{raw}' and table_name = 'calls'",
+    )
+    assert {"id", "hs_lastmodifieddate"} <= {name for (name,) in columns}

@@ -9,8 +9,8 @@ import dagster as dg
 import psycopg2
 import pytest
 
+from ingestion.platform.warehouse_url import drop_database, ensure_database, with_database
 from orchestration.instance import export_storage_url, write_instance_config
-from orchestration.warehouse import drop_database, ensure_database, with_database
 
 
 @dg.op

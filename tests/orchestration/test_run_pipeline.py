@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from ingestion.platform.paths import PROJECT_ROOT
+from ingestion.platform.warehouse_url import drop_database, ensure_database, with_database
 from orchestration.instance import write_instance_config
-from orchestration.warehouse import PROJECT_ROOT, drop_database, ensure_database, with_database
 
 
 @pytest.fixture

@@ -19,10 +19,9 @@ import dlt
 from dlt.extract import materialize_schema_item
 from dlt.sources import DltResource
 
+from ingestion.platform.paths import PROJECT_ROOT
 from ingestion.sources.commission_plans.helpers import PlanFileError, PlanFolder
 from ingestion.sources.commission_plans.settings import TABLES
-
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
 __all__ = ["PlanFileError", "PlanFolder", "commission_plans", "resolve_folder"]
 

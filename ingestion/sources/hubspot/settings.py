@@ -35,8 +35,11 @@ LIST_PAGE_SIZE = 100
 BATCH_SIZE = 50  # batch reads with property history take at most 50 ids
 EPOCH = "1970-01-01T00:00:00Z"
 
-# columns the staging models read, declared so they exist even before any record fills them
+# columns the staging models read, declared so they exist even before any record fills them;
+# the primary key too: a type with no records at all (a portal that never logged a call) would
+# otherwise leave `id` untyped, and dlt fails the whole load on a key column it cannot create
 _COMMON = {
+    "id": "text",
     "archived_at": "timestamp",
     "created_at": "timestamp",
     "updated_at": "timestamp",

@@ -26,6 +26,7 @@ import dlt
 from dlt.sources import DltResource
 from dlt.sources.sql_database import sql_table
 
+from ingestion.platform.warehouse_url import socket_in_authority
 from ingestion.sources.orders_db.helpers import rejecting, rules
 from ingestion.sources.orders_db.settings import CURSOR_COLUMN, PRIMARY_KEYS
 from ingestion.sources.schema import KNOWN_CURRENCIES, SCHEMA_CONTRACT
@@ -45,13 +46,17 @@ def orders_db(
 ) -> Iterable[DltResource]:
     """One incremental, merged resource per table of the orders database."""
     table_rules = rules(frozenset(c.upper() for c in currencies))
+    backend_kwargs: dict[str, Any] = {"return_type": "arrow_stream", "batch_size": chunk_size}
+    reader_url = socket_in_authority(credentials)
+    if reader_url != credentials:  # ConnectorX reads a socket folder only from the host part
+        backend_kwargs["conn"] = reader_url
     for table, key in PRIMARY_KEYS.items():
         resource = sql_table(
             credentials=credentials,
             table=table,
             schema=schema,
             backend="connectorx",
-            backend_kwargs={"return_type": "arrow_stream", "batch_size": chunk_size},
+            backend_kwargs=backend_kwargs,
             chunk_size=chunk_size,
             defer_table_reflect=True,
             incremental=dlt.sources.incremental(CURSOR_COLUMN),

@@ -36,9 +36,9 @@ from dagster import (
 )
 from dagster_dbt import DbtCliResource
 
+from ingestion.platform.warehouse_url import warehouse_url
 from orchestration.defs.quality.guard import require_audited_suites_pass
 from orchestration.defs.quality.publish import AUDIT_SCHEMA, publish_tables
-from orchestration.warehouse import warehouse_url
 
 PERIOD_CLOSE_JOB_NAME = "close_commission_period"
 PERIOD_FORMAT = "%Y-%m"

@@ -30,8 +30,8 @@ from dagster import (
 )
 from psycopg2 import sql
 
+from ingestion.platform.warehouse_url import warehouse_url
 from orchestration.resources import dbt_models
-from orchestration.warehouse import warehouse_url
 
 AUDIT_SCHEMA = "marts_audit"
 PUBLISHED_SCHEMA = "marts"

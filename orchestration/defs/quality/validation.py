@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 import psycopg2
 from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue
 
-from orchestration.warehouse import PROJECT_ROOT, warehouse_url
+from ingestion.platform.paths import state_dir
+from ingestion.platform.warehouse_url import warehouse_url
 
 if TYPE_CHECKING:
     from great_expectations.expectations import Expectation
@@ -73,8 +74,7 @@ def row_count_bounds(previous: int | None, tolerance: float) -> tuple[int, int |
 
 def data_docs_dir() -> Path:
     """Where the Data Docs HTML goes: `SPW_STATE_DIR` (tests) or the project's `.state/`."""
-    state = Path(os.environ.get("SPW_STATE_DIR", PROJECT_ROOT / ".state"))
-    return state / "gx" / "data_docs"
+    return state_dir() / "gx" / "data_docs"
 
 
 def ensure_results_table(url: str) -> None:

@@ -11,9 +11,9 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from ingestion.platform.warehouse_url import warehouse_url
 from orchestration.locks import advisory_lock
 from orchestration.resources import ensure_dbt_manifest
-from orchestration.warehouse import warehouse_url
 
 
 class WarehouseTableTranslator(DagsterDbtTranslator):

@@ -1,42 +1,39 @@
-"""The warehouse connection: `WAREHOUSE_URL`, or an embedded PostgreSQL in `.warehouse/`.
+"""The embedded PostgreSQL in `.warehouse/`: a development tool for when `WAREHOUSE_URL` is unset.
 
 Every component (dlt, dbt, Great Expectations, Dagster, Streamlit) reads one environment variable,
-`WAREHOUSE_URL`. When it is unset, `make` starts a real PostgreSQL server from the binaries the
-`pgserver` wheel ships, with its data in the project-local `.warehouse/` folder, listening on
-127.0.0.1 only, and exports its URL. The server outlives the command that started it, so later
-commands reuse it; `make stop` stops it.
+`WAREHOUSE_URL` (`ingestion.platform.warehouse_url`). When it is unset, `make` starts a real
+PostgreSQL server from the binaries the `pgserver` wheel ships, with its data in the
+project-local `.warehouse/` folder, listening on 127.0.0.1 only, and exports its URL. The server
+outlives the command that started it, so later commands reuse it; `make stop` stops it.
 
 Command line (used by the Makefile)::
 
-    python -m orchestration.warehouse start   # start (or reuse) the embedded server
-    python -m orchestration.warehouse url     # print the URL to use (WAREHOUSE_URL wins)
-    python -m orchestration.warehouse stop    # stop the embedded server
-    python -m orchestration.warehouse status
-    python -m orchestration.warehouse exec -- dbt build   # run a command with the URL exported
+    python -m ingestion.platform start   # start (or reuse) the embedded server
+    python -m ingestion.platform url     # print the URL to use (WAREHOUSE_URL wins)
+    python -m ingestion.platform stop    # stop the embedded server
+    python -m ingestion.platform status
+    python -m ingestion.platform exec -- dbt build   # run a command with the URL exported
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import os
 import pwd
 import secrets
-import shutil
 import socket
 import stat
 import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import quote
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from ingestion.platform.paths import PROJECT_ROOT
+from ingestion.platform.warehouse_url import DATABASE, DEFAULT_USER, WarehouseError, ensure_database
+
 DEFAULT_HOME = PROJECT_ROOT / ".warehouse"
 DEFAULT_PORT = 55432
-DATABASE = "warehouse"
-SUPERUSER = "postgres"
+SUPERUSER = DEFAULT_USER
 OS_USER = "pgserver"
 # Settings for a single-machine analytical workload; durability settings stay at their defaults.
 SERVER_SETTINGS = {
@@ -49,10 +46,6 @@ SERVER_SETTINGS = {
     "max_connections": "200",
     "log_min_messages": "warning",
 }
-
-
-class WarehouseError(RuntimeError):
-    """The warehouse could not be started or reached; the message says what to do next."""
 
 
 @dataclass(frozen=True)
@@ -253,148 +246,3 @@ def _free_port(preferred: int) -> int:
                 continue
             return sock.getsockname()[1]
     raise WarehouseError("no free TCP port on 127.0.0.1 for the embedded warehouse")
-
-
-def ensure_database(admin_url: str, name: str) -> None:
-    """Create database `name` on the server behind `admin_url` if it does not exist yet."""
-    import psycopg2
-    from psycopg2 import sql
-
-    conn = psycopg2.connect(admin_url)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute("select 1 from pg_database where datname = %s", (name,))
-            if cur.fetchone() is None:
-                cur.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    finally:
-        conn.close()
-
-
-def drop_database(admin_url: str, name: str) -> None:
-    """Drop database `name`, ending any sessions still connected to it."""
-    import psycopg2
-    from psycopg2 import sql
-
-    conn = psycopg2.connect(admin_url)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(
-                sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
-            )
-    finally:
-        conn.close()
-
-
-def with_database(url: str, database: str) -> str:
-    """The same server URL pointing at another database."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{database}"))
-
-
-def warehouse_url() -> str:
-    """`WAREHOUSE_URL` when set, else the URL of the running embedded server."""
-    url = os.environ.get("WAREHOUSE_URL")
-    if url:
-        if not url.startswith(("postgresql://", "postgres://", "postgresql+psycopg2://")):
-            raise WarehouseError("WAREHOUSE_URL must be a postgresql:// URL")
-        return url
-    server = EmbeddedServer()
-    if not server.is_running():
-        raise WarehouseError(
-            "WAREHOUSE_URL is not set and the embedded warehouse is not running: "
-            "run `make warehouse` (or any make target) to start it."
-        )
-    return server.url()
-
-
-def connection_environment(url: str) -> dict[str, str]:
-    """The variables `dbt_project/profiles.yml` reads, derived from one warehouse URL."""
-    parts = urlsplit(url)
-    return {
-        "WAREHOUSE_URL": url,
-        "WAREHOUSE_HOST": parts.hostname or "127.0.0.1",
-        "WAREHOUSE_PORT": str(parts.port or 5432),
-        "WAREHOUSE_USER": unquote(parts.username or SUPERUSER),
-        "WAREHOUSE_PASSWORD": unquote(parts.password or ""),
-        "WAREHOUSE_DB": parts.path.lstrip("/") or DATABASE,
-    }
-
-
-def export_environment() -> str:
-    """Put the warehouse URL and its parts into `os.environ` for dbt and child processes."""
-    url = warehouse_url()
-    os.environ.update(connection_environment(url))
-    return url
-
-
-def wait_until_reachable(url: str, timeout_s: float = 30) -> None:
-    """Block until the server behind `url` accepts connections, or raise with what to check."""
-    import psycopg2
-
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            psycopg2.connect(url, connect_timeout=3).close()
-            return
-        except psycopg2.OperationalError as exc:
-            if time.monotonic() > deadline:
-                host = urlsplit(url).hostname
-                raise WarehouseError(
-                    f"cannot reach the warehouse at {host}: {str(exc).strip()}. "
-                    "Check WAREHOUSE_URL, or unset it to use the embedded server."
-                ) from exc
-            time.sleep(0.5)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m orchestration.warehouse")
-    parser.add_argument("command", choices=["start", "stop", "url", "status", "psql", "exec"])
-    parser.add_argument("argv", nargs=argparse.REMAINDER, help="with exec: the command to run")
-    args = parser.parse_args(argv)
-    server = EmbeddedServer()
-    try:
-        if args.command == "start":
-            if os.environ.get("WAREHOUSE_URL"):
-                wait_until_reachable(warehouse_url())
-                print("warehouse: using WAREHOUSE_URL", file=sys.stderr)
-            else:
-                started = time.monotonic()
-                was_running = server.is_running()
-                server.start()
-                verb = "reusing" if was_running else "started"
-                print(
-                    f"warehouse: {verb} embedded PostgreSQL on 127.0.0.1:{server.port} "
-                    f"(data in {server.home}, {time.monotonic() - started:.1f}s)",
-                    file=sys.stderr,
-                )
-        elif args.command == "stop":
-            if not os.environ.get("WAREHOUSE_URL"):
-                server.stop()
-                print("warehouse: embedded PostgreSQL stopped", file=sys.stderr)
-        elif args.command == "url":
-            print(warehouse_url())
-        elif args.command == "status":
-            if os.environ.get("WAREHOUSE_URL"):
-                print("external warehouse (WAREHOUSE_URL)")
-            else:
-                state = "running" if server.is_running() else "stopped"
-                print(f"embedded warehouse {state} in {server.home}")
-        elif args.command == "psql":
-            psql = shutil.which("psql") or server._bin("psql")
-            os.execv(psql, [psql, warehouse_url()])
-        elif args.command == "exec":
-            command = [a for a in args.argv if a != "--"]
-            if not command:
-                parser.error("exec needs a command, e.g. exec -- dbt build")
-            export_environment()
-            os.execvp(command[0], command)
-    except WarehouseError as exc:
-        print(f"warehouse: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 from urllib.parse import urlsplit
 
 import pytest
 
-from orchestration.warehouse import (
-    EmbeddedServer,
+from ingestion.platform.embedded import EmbeddedServer, _free_port
+from ingestion.platform.warehouse_url import (
     WarehouseError,
-    _free_port,
     connection_environment,
     warehouse_url,
     with_database,
@@ -92,3 +92,17 @@ def test_a_port_left_in_time_wait_by_a_stopped_server_is_reused() -> None:
         assert _free_port(busy.getsockname()[1]) != busy.getsockname()[1]
     finally:
         busy.close()
+
+
+def test_the_bottom_package_loads_nothing_heavy() -> None:
+    """Every layer imports it, the app's cold start included: no dlt, Dagster or pandas."""
+    probe = (
+        "import sys, ingestion.platform.warehouse_url, ingestion.platform.embedded, "
+        "ingestion.platform.paths; "
+        "print(sorted(m for m in ('dlt', 'dagster', 'pandas', 'streamlit', 'psycopg2') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
