@@ -70,6 +70,8 @@ def serve() -> None:
     endpoint = demo_dir() / "crm_server.json"
     endpoint.write_text(json.dumps({"url": server.url, "token": state.token}))
     endpoint.chmod(0o600)
+    # started on its own too (benchmarks): the pipeline's demo mode finds it either way
+    write_demo_sources({"hubspot": {"base_url": server.url, "access_token": state.token}})
     print(f"demo CRM: serving {server.url}", file=sys.stderr, flush=True)
     server.serve_forever()
 
