@@ -32,7 +32,8 @@ final as (
         ) as is_current,
         (
             assignments.leave_date is null or assignments.leave_date > data_date.data_date
-        ) as is_active
+        ) as is_active,
+        assignments.source_system
     from assignments
     cross join data_date
 )

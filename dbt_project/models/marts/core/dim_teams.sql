@@ -36,7 +36,9 @@ final as (
         regions.region_name,
         teams.manager_owner_id as manager_rep_id,
         managers.full_name as manager_full_name,
-        cast(coalesce(current_members.rep_count, 0) as integer) as current_rep_count
+        cast(coalesce(current_members.rep_count, 0) as integer) as current_rep_count,
+        {# Teams come only from finance's org file (stg_finance__teams). #}
+        cast('finance_files' as {{ dbt.type_string() }}) as source_system
     from teams
     left join regions
         on teams.region_id = regions.region_id

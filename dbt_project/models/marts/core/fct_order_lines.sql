@@ -32,24 +32,24 @@ fx_rates as (
 
 {% if is_incremental() %}
 cutoff as (
-    {{ incremental_cursor() }}
+    {{ incremental_load_cursor() }}
 ),
 
 changed_orders as (
     select orders.order_id
     from orders
     cross join cutoff
-    where orders.updated_at >= cutoff.max_updated_at
+    where {{ loaded_after_cursor('orders') }}
     union
     select order_lines.order_id
     from order_lines
     cross join cutoff
-    where order_lines.updated_at >= cutoff.max_updated_at
+    where {{ loaded_after_cursor('order_lines') }}
     union
     select refunds.order_id
     from refunds
     cross join cutoff
-    where refunds.updated_at >= cutoff.max_updated_at
+    where {{ loaded_after_cursor('refunds') }}
 ),
 {% endif %}
 
@@ -64,7 +64,8 @@ scoped_lines as (
 order_refund_activity as (
     select
         order_id,
-        max(updated_at) as refunds_updated_at
+        max(updated_at) as refunds_updated_at,
+        max(cast(_dlt_load_id as numeric)) as refunds_load_id
     from refunds
     group by order_id
 ),
@@ -147,7 +148,13 @@ lines_with_refunds as (
             scoped_lines.updated_at,
             orders.updated_at,
             coalesce(order_refund_activity.refunds_updated_at, orders.updated_at)
-        ) as source_updated_at
+        ) as source_updated_at,
+        {{ newest_load_id([
+            'scoped_lines._dlt_load_id',
+            'orders._dlt_load_id',
+            'coalesce(order_refund_activity.refunds_load_id, 0)',
+        ]) }} as _dlt_load_id,
+        scoped_lines.source_system
     from scoped_lines
     inner join orders
         on scoped_lines.order_id = orders.order_id
@@ -198,7 +205,9 @@ final as (
         cast(refunded_reporting_amount as numeric(18, 2)) as refunded_reporting_amount,
         cast(gross_reporting_amount - refunded_reporting_amount as numeric(18, 2))
             as net_reporting_amount,
-        source_updated_at
+        source_updated_at,
+        source_system,
+        _dlt_load_id
     from converted
 )
 

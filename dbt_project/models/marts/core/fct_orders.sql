@@ -104,7 +104,8 @@ final as (
         cast(
             order_totals.gross_reporting_amount - order_totals.refunded_reporting_amount
             as numeric(18, 2)
-        ) as net_reporting_amount
+        ) as net_reporting_amount,
+        orders.source_system
     from orders
     inner join order_totals
         on orders.order_id = order_totals.order_id

@@ -33,7 +33,8 @@ final as (
         stages.is_won,
         stages.is_closed and not stages.is_won as is_lost,
         cast(stages.win_probability as numeric(9, 4)) as win_probability,
-        cast(finished_dwell.p90_dwell_days as numeric(10, 2)) as p90_dwell_days
+        cast(finished_dwell.p90_dwell_days as numeric(10, 2)) as p90_dwell_days,
+        stages.source_system
     from stages
     inner join pipelines
         on stages.pipeline_id = pipelines.pipeline_id

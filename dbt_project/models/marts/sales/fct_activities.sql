@@ -23,7 +23,7 @@ activities as (
 
 {% if is_incremental() %}
 cutoff as (
-    {{ incremental_cursor() }}
+    {{ incremental_load_cursor() }}
 ),
 {% endif %}
 
@@ -36,7 +36,7 @@ scoped as (
     where
         not activities.is_deleted
         {% if is_incremental() -%}
-        and activities.updated_at >= cutoff.max_updated_at
+        and {{ loaded_after_cursor('activities') }}
         {%- endif %}
 ),
 
@@ -49,7 +49,9 @@ final as (
         company_id,
         occurred_at,
         cast(occurred_at as date) as activity_date,
-        updated_at as source_updated_at
+        updated_at as source_updated_at,
+        source_system,
+        cast(_dlt_load_id as {{ dbt.type_string() }}) as _dlt_load_id
     from scoped
 )
 

@@ -36,19 +36,19 @@ stages as (
 
 {% if is_incremental() %}
 cutoff as (
-    {{ incremental_cursor() }}
+    {{ incremental_load_cursor() }}
 ),
 
 changed_deals as (
     select deals.deal_id
     from deals
     cross join cutoff
-    where deals.updated_at >= cutoff.max_updated_at
+    where {{ loaded_after_cursor('deals') }}
     union
     select stage_changes.deal_id
     from stage_changes
     cross join cutoff
-    where stage_changes.changed_at >= cutoff.max_updated_at
+    where {{ loaded_after_cursor('stage_changes') }}
 ),
 {% endif %}
 
@@ -67,7 +67,8 @@ all_changes as (
     select
         stage_changes.deal_id,
         stage_changes.stage_id,
-        stage_changes.changed_at
+        stage_changes.changed_at,
+        stage_changes.source_system
     from stage_changes
     inner join scoped_deals
         on stage_changes.deal_id = scoped_deals.deal_id
@@ -75,7 +76,8 @@ all_changes as (
     select
         scoped_deals.deal_id,
         scoped_deals.stage_id,
-        scoped_deals.created_at as changed_at
+        scoped_deals.created_at as changed_at,
+        scoped_deals.source_system
     from scoped_deals
     where not exists (
         select 1
@@ -89,6 +91,7 @@ ordered_changes as (
         all_changes.deal_id,
         all_changes.stage_id,
         all_changes.changed_at,
+        all_changes.source_system,
         lag(all_changes.stage_id) over (
             partition by all_changes.deal_id
             order by all_changes.changed_at, stages.display_order, all_changes.stage_id
@@ -110,6 +113,7 @@ visits as (
     select
         deal_id,
         stage_id,
+        source_system,
         changed_at as entered_at,
         row_number() over (
             partition by deal_id order by changed_at, display_order, stage_id
@@ -130,11 +134,19 @@ deal_freshness as (
         greatest(
             scoped_deals.updated_at,
             coalesce(max(stage_changes.changed_at), scoped_deals.updated_at)
-        ) as source_updated_at
+        ) as source_updated_at,
+        {{ newest_load_id([
+            'scoped_deals._dlt_load_id',
+            'coalesce(max(cast(stage_changes._dlt_load_id as numeric)), 0)',
+        ]) }} as _dlt_load_id
     from scoped_deals
     left join stage_changes
         on scoped_deals.deal_id = stage_changes.deal_id
-    group by scoped_deals.deal_id, scoped_deals.pipeline_id, scoped_deals.updated_at
+    group by
+        scoped_deals.deal_id,
+        scoped_deals.pipeline_id,
+        scoped_deals.updated_at,
+        scoped_deals._dlt_load_id
 ),
 
 final as (
@@ -158,7 +170,9 @@ final as (
             end as numeric(10, 2)
         ) as dwell_days,
         visits.exited_at is null as is_current_stage,
-        deal_freshness.source_updated_at
+        deal_freshness.source_updated_at,
+        visits.source_system,
+        deal_freshness._dlt_load_id
     from visits
     inner join deal_freshness
         on visits.deal_id = deal_freshness.deal_id

@@ -90,7 +90,8 @@ classified as (
         deals.amount as deal_amount,
         deals.amount_currency as deal_currency,
         coalesce(visit_counts.stage_visit_count, 0) as stage_visit_count,
-        follow_ups.first_follow_up_at
+        follow_ups.first_follow_up_at,
+        deals.source_system
     from deals
     left join stages
         on deals.stage_id = stages.stage_id
@@ -160,7 +161,8 @@ final as (
             {{ hours_between('dated.created_at', 'dated.first_follow_up_at') }}
             <= {{ var('follow_up_sla_hours') }},
             false
-        ) as is_followed_up_in_time
+        ) as is_followed_up_in_time,
+        dated.source_system
     from dated
     left join credited_teams
         on dated.deal_id = credited_teams.deal_id

@@ -14,6 +14,7 @@ final as (
         occurred_at::timestamptz as occurred_at,
         false as is_deleted,
         coalesce(updated_at, occurred_at)::timestamptz as updated_at,
+        _dlt_load_id,
         'crm_files' as source_system
     from source
 )

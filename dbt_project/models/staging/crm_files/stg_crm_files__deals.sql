@@ -22,6 +22,7 @@ final as (
         end as closed_at,
         false as is_deleted,
         coalesce(updated_at, closed_at, created_at)::timestamptz as updated_at,
+        _dlt_load_id,
         'crm_files' as source_system
     from source
 )
