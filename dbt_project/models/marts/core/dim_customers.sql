@@ -18,11 +18,11 @@ companies as (
 ),
 
 orders as (
-    select * from {{ ref('fct_orders') }}
+    select * from {{ ref('int_orders_enriched') }}
 ),
 
 activities as (
-    select * from {{ ref('fct_activities') }}
+    select * from {{ ref('int_activities_enriched') }}
 ),
 
 data_date as (
