@@ -171,7 +171,9 @@ def history(
     with DagsterInstance.ephemeral() as instance:
         _load_sources(instance, "orders")
     _build_incentive_marts(
-        url, "fct_order_lines path:models/intermediate/incentives path:models/marts/incentives"
+        url,
+        "int_order_lines_enriched fct_order_lines path:models/intermediate/incentives"
+        " path:models/marts/incentives",
     )
     seen["lines_after_late_data"] = _rows(
         url, f"select {LINE_COLUMNS} from marts.fct_commission_lines order by 1, 2, 3, 4, 5"

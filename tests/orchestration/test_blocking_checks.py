@@ -47,7 +47,7 @@ def test_dbt_replaces_a_table_before_its_failing_test_runs(pipeline_runs, query)
         "update raw_orders.orders set status = 'lost_in_transit' where order_id = %s", (order_id,)
     )
     try:
-        failed = _dbt_build("fct_orders")
+        failed = _dbt_build("int_orders_enriched fct_orders")
         assert failed.returncode == 1
         assert "FAIL 1 accepted_values_fct_orders_status" in failed.stdout
         # dbt's blocking came too late: the table holding the bad row is already in place.
@@ -56,7 +56,7 @@ def test_dbt_replaces_a_table_before_its_failing_test_runs(pipeline_runs, query)
         ]
     finally:
         query("update raw_orders.orders set status = %s where order_id = %s", (status, order_id))
-        assert _dbt_build("fct_orders").returncode == 0
+        assert _dbt_build("int_orders_enriched fct_orders").returncode == 0
     assert query("select count(*) from marts.fct_orders where status = 'lost_in_transit'") == [(0,)]
 
 

@@ -1,7 +1,8 @@
 {#-
     One row per rep (CRM owner) and team assignment period, with the team's region and manager.
     An owner finance has no assignment for gets one open-ended row on their CRM primary team, so
-    every owner appears.
+    every owner appears. `source_system` says which input the period came from: finance's
+    assignments (`finance_files`) or the CRM owner record (`hubspot` / `crm_files`).
 -#}
 with
 
@@ -30,7 +31,8 @@ unassigned_owners as (
         owners.owner_id,
         owners.primary_team_id as team_id,
         coalesce(reps.hire_date, cast(owners.created_at as date)) as valid_from,
-        cast(null as date) as valid_to
+        cast(null as date) as valid_to,
+        owners.source_system
     from owners
     left join reps
         on owners.owner_id = reps.owner_id
@@ -46,14 +48,16 @@ periods as (
         owner_id,
         team_id,
         valid_from,
-        valid_to
+        valid_to,
+        'finance_files' as source_system
     from assignments
     union all
     select
         owner_id,
         team_id,
         valid_from,
-        valid_to
+        valid_to,
+        source_system
     from unassigned_owners
 ),
 
@@ -75,7 +79,8 @@ final as (
         reps.hire_date,
         reps.leave_date,
         periods.valid_from,
-        periods.valid_to
+        periods.valid_to,
+        periods.source_system
     from periods
     left join owners
         on periods.owner_id = owners.owner_id

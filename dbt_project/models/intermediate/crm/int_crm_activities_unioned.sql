@@ -6,7 +6,7 @@ final as (
         'activities',
         [
             'activity_id', 'activity_type', 'owner_id', 'deal_id', 'company_id', 'occurred_at',
-            'is_deleted', 'updated_at', 'source_system',
+            'is_deleted', 'updated_at', 'source_system', '_dlt_load_id',
         ],
         ['activity_id'],
     ) }}

@@ -4,7 +4,7 @@ with
 final as (
     {{ union_crm_systems(
         'deal_stage_changes',
-        ['deal_id', 'stage_id', 'changed_at', 'source_system'],
+        ['deal_id', 'stage_id', 'changed_at', 'source_system', '_dlt_load_id'],
         ['deal_id', 'stage_id', 'changed_at'],
     ) }}
 )

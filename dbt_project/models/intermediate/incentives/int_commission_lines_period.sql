@@ -18,7 +18,7 @@ rep_periods as (
 ),
 
 activity as (
-    select * from {{ ref('fct_rep_activity_monthly') }}
+    select * from {{ ref('int_rep_months_measured') }}
 ),
 
 capped_commission as (

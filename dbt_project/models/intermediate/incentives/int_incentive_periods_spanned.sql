@@ -14,7 +14,7 @@ refund_events as (
 ),
 
 activity as (
-    select * from {{ ref('fct_rep_activity_monthly') }}
+    select * from {{ ref('int_rep_months_measured') }}
 ),
 
 closed_periods as (

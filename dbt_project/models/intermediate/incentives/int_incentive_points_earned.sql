@@ -11,7 +11,7 @@ rep_periods as (
 ),
 
 activity as (
-    select * from {{ ref('fct_rep_activity_monthly') }}
+    select * from {{ ref('int_rep_months_measured') }}
 ),
 
 measured as (

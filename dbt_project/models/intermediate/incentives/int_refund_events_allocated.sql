@@ -10,7 +10,7 @@ refunds as (
 ),
 
 order_lines as (
-    select * from {{ ref('fct_order_lines') }}
+    select * from {{ ref('int_order_lines_enriched') }}
 ),
 
 order_totals as (

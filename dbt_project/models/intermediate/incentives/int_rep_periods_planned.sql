@@ -12,7 +12,7 @@
 with
 
 reps as (
-    select * from {{ ref('dim_reps') }}
+    select * from {{ ref('int_reps_dated') }}
 ),
 
 periods as (
@@ -20,7 +20,7 @@ periods as (
 ),
 
 targets as (
-    select * from {{ ref('fct_target_attainment') }}
+    select * from {{ ref('int_targets_attained') }}
 ),
 
 plan_versions as (

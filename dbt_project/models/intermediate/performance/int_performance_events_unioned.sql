@@ -8,15 +8,15 @@
 with
 
 orders as (
-    select * from {{ ref('fct_orders') }}
+    select * from {{ ref('int_orders_enriched') }}
 ),
 
 deals as (
-    select * from {{ ref('fct_deals') }}
+    select * from {{ ref('int_deals_enriched') }}
 ),
 
 activities as (
-    select * from {{ ref('fct_activities') }}
+    select * from {{ ref('int_activities_enriched') }}
 ),
 
 final as (

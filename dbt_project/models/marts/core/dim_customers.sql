@@ -18,11 +18,11 @@ companies as (
 ),
 
 orders as (
-    select * from {{ ref('fct_orders') }}
+    select * from {{ ref('int_orders_enriched') }}
 ),
 
 activities as (
-    select * from {{ ref('fct_activities') }}
+    select * from {{ ref('int_activities_enriched') }}
 ),
 
 data_date as (
@@ -173,7 +173,8 @@ final as (
                 < {{ var('churn_drop_share') }} * order_stats.previous_window_net_revenue_amount
             ),
             false
-        ) as is_churn_risk
+        ) as is_churn_risk,
+        customers.source_system
     from customers
     cross join data_date
     left join order_stats

@@ -10,7 +10,8 @@ final as (
         cast(product_name as {{ dbt.type_string() }}) as product_name,
         cast(coalesce(product_line, 'unassigned') as {{ dbt.type_string() }}) as product_line,
         list_price_amount,
-        list_price_currency
+        list_price_currency,
+        source_system
     from products
 )
 

@@ -1,49 +1,12 @@
+{#- The contracted face of `int_teams_staffed`, where its rules are written. -#}
 with
 
 teams as (
-    select * from {{ ref('stg_finance__teams') }}
-),
-
-regions as (
-    select * from {{ ref('stg_finance__regions') }}
-),
-
-reps as (
-    select * from {{ ref('dim_reps') }}
-),
-
-managers as (
-    select distinct
-        rep_id,
-        full_name
-    from reps
-),
-
-current_members as (
-    select
-        team_id,
-        count(distinct rep_id) as rep_count
-    from reps
-    where is_current and is_active and role = 'rep'
-    group by team_id
+    select * from {{ ref('int_teams_staffed') }}
 ),
 
 final as (
-    select
-        teams.team_id,
-        teams.team_name,
-        teams.region_id,
-        regions.region_name,
-        teams.manager_owner_id as manager_rep_id,
-        managers.full_name as manager_full_name,
-        cast(coalesce(current_members.rep_count, 0) as integer) as current_rep_count
-    from teams
-    left join regions
-        on teams.region_id = regions.region_id
-    left join managers
-        on teams.manager_owner_id = managers.rep_id
-    left join current_members
-        on teams.team_id = current_members.team_id
+    select * from teams
 )
 
 select * from final

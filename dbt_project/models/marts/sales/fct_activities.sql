@@ -15,42 +15,29 @@
     )
 }}
 
+{#-
+    The contracted face of `int_activities_enriched` (its rules live there), kept incremental on the
+    same load cursor: each run copies only the rows the new loads touched.
+-#}
 with
 
 activities as (
-    select * from {{ ref('int_crm_activities_unioned') }}
+    select * from {{ ref('int_activities_enriched') }}
 ),
 
 {% if is_incremental() %}
 cutoff as (
-    {{ incremental_cursor() }}
+    {{ incremental_load_cursor() }}
 ),
 {% endif %}
 
-scoped as (
+final as (
     select activities.*
     from activities
     {% if is_incremental() -%}
     cross join cutoff
+    where {{ loaded_after_cursor('activities') }}
     {%- endif %}
-    where
-        not activities.is_deleted
-        {% if is_incremental() -%}
-        and activities.updated_at >= cutoff.max_updated_at
-        {%- endif %}
-),
-
-final as (
-    select
-        activity_id,
-        activity_type,
-        owner_id as rep_id,
-        deal_id,
-        company_id,
-        occurred_at,
-        cast(occurred_at as date) as activity_date,
-        updated_at as source_updated_at
-    from scoped
 )
 
 select * from final

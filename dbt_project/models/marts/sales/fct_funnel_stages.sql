@@ -11,15 +11,15 @@
 with
 
 stage_history as (
-    select * from {{ ref('fct_deal_stage_history') }}
+    select * from {{ ref('int_deal_stage_visits_sequenced') }}
 ),
 
 deals as (
-    select * from {{ ref('fct_deals') }}
+    select * from {{ ref('int_deals_enriched') }}
 ),
 
 stages as (
-    select * from {{ ref('dim_pipeline_stages') }}
+    select * from {{ ref('int_pipeline_stages_enriched') }}
 ),
 
 rep_months as (

@@ -17,7 +17,8 @@ tasks as (
 ),
 
 engagements as (
-    select 'call' as activity_type, id, hubspot_owner_id, deal_id, company_id, hs_timestamp, is_deleted, hs_lastmodifieddate
+    select 'call' as activity_type, id, hubspot_owner_id, deal_id, company_id, hs_timestamp, is_deleted, hs_lastmodifieddate,
+        _dlt_load_id
     from calls
     union all
     -- visits and trainings are logged as meetings with hs_activity_type Visit / Training
@@ -27,13 +28,16 @@ engagements as (
             when 'training' then 'training'
             else 'meeting'
         end as activity_type,
-        id, hubspot_owner_id, deal_id, company_id, hs_timestamp, is_deleted, hs_lastmodifieddate
+        id, hubspot_owner_id, deal_id, company_id, hs_timestamp, is_deleted, hs_lastmodifieddate,
+        _dlt_load_id
     from meetings
     union all
-    select 'note' as activity_type, id, hubspot_owner_id, deal_id, company_id, hs_timestamp, is_deleted, hs_lastmodifieddate
+    select 'note' as activity_type, id, hubspot_owner_id, deal_id, company_id, hs_timestamp, is_deleted, hs_lastmodifieddate,
+        _dlt_load_id
     from notes
     union all
-    select 'task' as activity_type, id, hubspot_owner_id, deal_id, company_id, hs_timestamp, is_deleted, hs_lastmodifieddate
+    select 'task' as activity_type, id, hubspot_owner_id, deal_id, company_id, hs_timestamp, is_deleted, hs_lastmodifieddate,
+        _dlt_load_id
     from tasks
 ),
 
@@ -47,6 +51,7 @@ final as (
         hs_timestamp::timestamptz as occurred_at,
         coalesce(is_deleted, false) as is_deleted,
         hs_lastmodifieddate::timestamptz as updated_at,
+        _dlt_load_id,
         'hubspot' as source_system
     from engagements
 )

@@ -9,6 +9,7 @@ final as (
         deal_id::text as deal_id,
         stage_id::text as stage_id,
         changed_at::timestamptz as changed_at,
+        _dlt_load_id,
         'hubspot' as source_system
     from source
 )

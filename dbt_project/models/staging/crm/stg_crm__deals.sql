@@ -23,6 +23,7 @@ final as (
         end as closed_at,
         coalesce(is_deleted, false) as is_deleted,
         coalesce(hs_lastmodifieddate, updated_at)::timestamptz as updated_at,
+        _dlt_load_id,
         'hubspot' as source_system
     from source
 )

@@ -20,7 +20,8 @@ final as (
             stages.metadata__is_closed::boolean
             and stages.metadata__probability::numeric = 1
         ) as is_won,
-        stages.metadata__probability::numeric(9, 4) as win_probability
+        stages.metadata__probability::numeric(9, 4) as win_probability,
+        'hubspot' as source_system
     from stages
     inner join pipelines
         on stages._dlt_parent_id = pipelines._dlt_id

@@ -11,7 +11,8 @@ deleted_rows as (
 deleted_activities as (
     select
         key as activity_id,
-        is_deleted
+        is_deleted,
+        _dlt_load_id
     from deleted_rows
     where entity = 'activities'
 ),
@@ -26,6 +27,12 @@ final as (
         source.occurred_at::timestamptz as occurred_at,
         coalesce(deleted_activities.is_deleted, false) as is_deleted,
         coalesce(source.updated_at, source.occurred_at)::timestamptz as updated_at,
+        -- a deletion found later (snapshot files) is news of the row's own: the newer load counts
+        case
+            when cast(deleted_activities._dlt_load_id as numeric) > cast(source._dlt_load_id as numeric)
+                then deleted_activities._dlt_load_id
+            else source._dlt_load_id
+        end as _dlt_load_id,
         'crm_files' as source_system
     from source
     left join deleted_activities

@@ -23,7 +23,8 @@ closed_stages as (
 deleted_deals as (
     select
         key as deal_id,
-        is_deleted
+        is_deleted,
+        _dlt_load_id
     from deleted_rows
     where entity = 'deals'
 ),
@@ -48,6 +49,12 @@ final as (
         end as closed_at,
         coalesce(deleted_deals.is_deleted, false) as is_deleted,
         coalesce(source.updated_at, source.closed_at, source.created_at)::timestamptz as updated_at,
+        -- a deletion found later (snapshot files) is news of the row's own: the newer load counts
+        case
+            when cast(deleted_deals._dlt_load_id as numeric) > cast(source._dlt_load_id as numeric)
+                then deleted_deals._dlt_load_id
+            else source._dlt_load_id
+        end as _dlt_load_id,
         'crm_files' as source_system
     from source
     left join deleted_deals

@@ -12,7 +12,9 @@ renamed as (
         region_id::text as region_id,
         crm_company_id::text as crm_company_id,
         created_at,
-        updated_at
+        updated_at,
+        _dlt_load_id,
+        'orders_db' as source_system
     from source
 )
 

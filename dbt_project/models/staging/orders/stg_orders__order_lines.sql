@@ -12,7 +12,9 @@ renamed as (
         quantity::integer as quantity,
         unit_price::numeric(18, 2) as unit_price_amount,
         (quantity * unit_price)::numeric(18, 2) as line_amount,
-        updated_at
+        updated_at,
+        _dlt_load_id,
+        'orders_db' as source_system
     from source
 )
 

@@ -14,7 +14,9 @@ renamed as (
         ordered_at::date as order_date,
         upper(currency) as order_currency,
         lower(status) as status,
-        updated_at
+        updated_at,
+        _dlt_load_id,
+        'orders_db' as source_system
     from source
 )
 

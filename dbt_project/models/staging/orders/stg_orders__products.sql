@@ -11,7 +11,9 @@ renamed as (
         product_line,
         list_price::numeric(18, 2) as list_price_amount,
         upper(currency) as list_price_currency,
-        updated_at
+        updated_at,
+        _dlt_load_id,
+        'orders_db' as source_system
     from source
 )
 

@@ -14,7 +14,9 @@ final as (
         refunded_at::date as refund_date,
         -- stored positive in the order's currency, whatever sign the source used
         abs(amount)::numeric(18, 2) as refund_amount,
-        updated_at
+        updated_at,
+        _dlt_load_id,
+        'orders_db' as source_system
     from source
 )
 
