@@ -141,8 +141,13 @@ class Draw(_Strict):
 
 
 class CountThreshold(_Strict):
+    """A month's count (visits, trainings) reaching `threshold` earns `points`; with
+    `points_per_extra`, each one above the threshold earns that many more (threshold 20, 10
+    points, 1 per extra: 25 visits earn 10 + 5 x 1 = 15)."""
+
     threshold: int = Field(ge=1)
     points: int = Field(ge=1)
+    points_per_extra: int | None = Field(default=None, ge=1)
 
 
 class ConversionBonus(_Strict):
