@@ -45,16 +45,14 @@ def payouts(reader: Reader, selection: Selection) -> pd.DataFrame:
     )
 
 
-# Commission lines of the periods in `[start, end)`; a line computed from an order line carries
-# that order line's order, product, date and net amount.
+# Commission lines of the periods in `[start, end)`, every column of the mart's contract, with the
+# rep's name; a line computed from an order line carries that order line's order, product, date
+# and net amount.
 _LINES_SQL = f"""
         with {CURRENT_REPS}
         select
-            lines.commission_line_id, lines.rep_id, reps.full_name, lines.period_start,
-            lines.source_type, lines.source_id, lines.source_date, lines.plan_id,
-            lines.plan_version, lines.rule, lines.payout_component, lines.basis_amount,
-            lines.rate, lines.amount, lines.amount_currency, lines.adjusts_period_start,
-            lines.is_closed,
+            lines.*,
+            reps.full_name,
             order_lines.order_id as source_order_id,
             order_lines.product_id as source_product_id,
             order_lines.order_date as source_order_date,
