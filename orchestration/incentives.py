@@ -22,21 +22,9 @@ from dagster import DagsterInstance
 
 from ingestion.platform.warehouse_url import WarehouseError, export_environment
 
-STATEMENT_COLUMNS = (
-    "period_start",
-    "source_type",
-    "source_id",
-    "source_date",
-    "plan_id",
-    "plan_version",
-    "rule",
-    "payout_component",
-    "basis_amount",
-    "rate",
-    "amount",
-    "amount_currency",
-    "adjusts_period_start",
-)
+# A statement shows every column of a frozen line (the mart's contract) but these: the line's key
+# and the rep, which the statement is for.
+NOT_ON_STATEMENT = ("commission_line_id", "rep_id")
 PAYOUT_TOTALS = (
     "status",
     "gross_commission_amount",
@@ -72,16 +60,21 @@ def close_period(period: str) -> int:
     return 1
 
 
-def statement_rows(url: str, rep_id: str, period_start: dt.date) -> tuple[list[dict], dict]:
-    """The rep-period's lines (ordered by source) and its payout totals."""
+def statement_rows(
+    url: str, rep_id: str, period_start: dt.date
+) -> tuple[list[str], list[dict], dict]:
+    """The statement's columns, the rep-period's lines (ordered by source) and its totals."""
+    from orchestration.defs.incentives.period_close import frozen_columns
+
     with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        columns = [c for c in frozen_columns(cur, "commission_lines") if c not in NOT_ON_STATEMENT]
         cur.execute(
-            f"select {', '.join(STATEMENT_COLUMNS)} from marts.fct_commission_lines"
+            f"select {', '.join(columns)} from marts.fct_commission_lines"
             " where rep_id = %s and period_start = %s"
             " order by source_date, source_type, source_id, rule",
             (rep_id, period_start),
         )
-        lines = [dict(zip(STATEMENT_COLUMNS, row, strict=True)) for row in cur.fetchall()]
+        lines = [dict(zip(columns, row, strict=True)) for row in cur.fetchall()]
         cur.execute(
             f"select {', '.join(PAYOUT_TOTALS)} from marts.fct_payouts"
             " where rep_id = %s and period_start = %s",
@@ -89,7 +82,7 @@ def statement_rows(url: str, rep_id: str, period_start: dt.date) -> tuple[list[d
         )
         found = cur.fetchone()
     totals = dict(zip(PAYOUT_TOTALS, found, strict=True)) if found else {}
-    return lines, totals
+    return columns, lines, totals
 
 
 def _text(value: object) -> str:
@@ -97,19 +90,21 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def write_csv(path: Path, lines: list[dict]) -> None:
+def write_csv(path: Path, columns: list[str], lines: list[dict]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(STATEMENT_COLUMNS)
+        writer.writerow(columns)
         for line in lines:
-            writer.writerow([_text(line[column]) for column in STATEMENT_COLUMNS])
+            writer.writerow([_text(line[column]) for column in columns])
 
 
-def write_html(path: Path, rep_id: str, period: str, lines: list[dict], totals: dict) -> None:
-    cells = "".join(f"<th>{html.escape(column)}</th>" for column in STATEMENT_COLUMNS)
+def write_html(
+    path: Path, rep_id: str, period: str, columns: list[str], lines: list[dict], totals: dict
+) -> None:
+    cells = "".join(f"<th>{html.escape(column)}</th>" for column in columns)
     body = "\n".join(
         "<tr>"
-        + "".join(f"<td>{html.escape(_text(line[column]))}</td>" for column in STATEMENT_COLUMNS)
+        + "".join(f"<td>{html.escape(_text(line[column]))}</td>" for column in columns)
         + "</tr>"
         for line in lines
     )
@@ -132,15 +127,15 @@ def write_html(path: Path, rep_id: str, period: str, lines: list[dict], totals: 
 def export_statement(url: str, rep_id: str, period: str, fmt: str, out: Path) -> Path:
     """Write the statement file and return its path."""
     period_start = dt.datetime.strptime(period, "%Y-%m").date()
-    lines, totals = statement_rows(url, rep_id, period_start)
+    columns, lines, totals = statement_rows(url, rep_id, period_start)
     if not lines and not totals:
         raise ValueError(f"rep {rep_id} has no commission lines or payout in {period}")
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"statement_{rep_id}_{period}.{fmt}"
     if fmt == "csv":
-        write_csv(path, lines)
+        write_csv(path, columns, lines)
     else:
-        write_html(path, rep_id, period, lines, totals)
+        write_html(path, rep_id, period, columns, lines, totals)
     return path
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app.data.connection import CACHE_TTL_S, Reader
+from app.data.reps import CURRENT_REPS
 from app.data.selection import Selection
 
 
@@ -15,18 +16,14 @@ def payouts(reader: Reader, selection: Selection) -> pd.DataFrame:
     """Payouts of the monthly periods in `[start, end)`, each with the sum of its lines, so a
     payout that does not reconcile to its lines shows at once."""
     return reader.read(
-        """
+        f"""
         with lines as (
             select rep_id, period_start, sum(amount) as lines_amount, count(*) as lines_counted
             from marts.fct_commission_lines
             where period_start >= :start and period_start < :end
             group by rep_id, period_start
         ),
-        reps as (
-            select distinct on (rep_id) rep_id, full_name, team_id, team_name
-            from marts.dim_reps
-            order by rep_id, valid_from desc
-        )
+        {CURRENT_REPS}
         select
             payouts.payout_id, payouts.rep_id, reps.full_name, reps.team_name,
             payouts.period_start, payouts.status, payouts.closed_at, payouts.plan_id,
@@ -38,7 +35,7 @@ def payouts(reader: Reader, selection: Selection) -> pd.DataFrame:
         from marts.fct_payouts as payouts
         left join lines
             on payouts.rep_id = lines.rep_id and payouts.period_start = lines.period_start
-        left join reps on payouts.rep_id = reps.rep_id
+        left join current_reps as reps on payouts.rep_id = reps.rep_id
         where payouts.period_start >= :start and payouts.period_start < :end
             and (cast(:rep_id as text) is null or payouts.rep_id = :rep_id)
             and (cast(:team_id as text) is null or reps.team_id = :team_id)
@@ -48,27 +45,21 @@ def payouts(reader: Reader, selection: Selection) -> pd.DataFrame:
     )
 
 
-# Commission lines of the periods in `[start, end)`; a line computed from an order line carries
-# that order line's order, product, date and net amount.
-_LINES_SQL = """
-        with reps as (
-            select distinct on (rep_id) rep_id, full_name, team_id
-            from marts.dim_reps
-            order by rep_id, valid_from desc
-        )
+# Commission lines of the periods in `[start, end)`, every column of the mart's contract, with the
+# rep's name; a line computed from an order line carries that order line's order, product, date
+# and net amount.
+_LINES_SQL = f"""
+        with {CURRENT_REPS}
         select
-            lines.commission_line_id, lines.rep_id, reps.full_name, lines.period_start,
-            lines.source_type, lines.source_id, lines.source_date, lines.plan_id,
-            lines.plan_version, lines.rule, lines.payout_component, lines.basis_amount,
-            lines.rate, lines.amount, lines.amount_currency, lines.adjusts_period_start,
-            lines.is_closed,
+            lines.*,
+            reps.full_name,
             order_lines.order_id as source_order_id,
             order_lines.product_id as source_product_id,
             order_lines.order_date as source_order_date,
             order_lines.net_amount as source_net_amount,
             order_lines.order_currency as source_currency
         from marts.fct_commission_lines as lines
-        left join reps on lines.rep_id = reps.rep_id
+        left join current_reps as reps on lines.rep_id = reps.rep_id
         left join marts.fct_order_lines as order_lines
             on lines.source_type = 'order_line' and lines.source_id = order_lines.order_line_id
         where lines.period_start >= :start and lines.period_start < :end
@@ -95,17 +86,13 @@ def lines_csv(reader: Reader, selection: Selection) -> bytes:
 def points(reader: Reader, selection: Selection) -> pd.DataFrame:
     """Process and growth incentive points per rep, period and reason."""
     return reader.read(
-        """
-        with reps as (
-            select distinct on (rep_id) rep_id, full_name, team_id
-            from marts.dim_reps
-            order by rep_id, valid_from desc
-        )
+        f"""
+        with {CURRENT_REPS}
         select
             points.rep_id, reps.full_name, points.period_start, points.reason,
             points.metric_value, points.threshold, points.points, points.is_closed
         from marts.fct_incentive_points as points
-        left join reps on points.rep_id = reps.rep_id
+        left join current_reps as reps on points.rep_id = reps.rep_id
         where points.period_start >= :start and points.period_start < :end
             and (cast(:rep_id as text) is null or points.rep_id = :rep_id)
             and (cast(:team_id as text) is null or reps.team_id = :team_id)

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app.data.connection import CACHE_TTL_S, Reader
+from app.data.reps import CURRENT_REPS
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
@@ -20,12 +21,13 @@ def teams(reader: Reader) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def reps(reader: Reader) -> pd.DataFrame:
-    """Every rep once, with the team they are (or were last) assigned to."""
+    """Every rep once, with the team they are assigned to now (or were last)."""
     return reader.read(
-        """
-        select distinct on (rep_id) rep_id, full_name, team_id, role
-        from marts.dim_reps
-        order by rep_id, valid_from desc
+        f"""
+        with {CURRENT_REPS}
+        select rep_id, full_name, team_id, role
+        from current_reps
+        order by rep_id
         """
     )
 

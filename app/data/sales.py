@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app.data.connection import CACHE_TTL_S, Reader
+from app.data.reps import CURRENT_REPS
 from app.data.selection import Selection
 
 # The order lines of the selection, a team's matched to its reps' assignment on the order date.
@@ -159,7 +160,7 @@ def monthly_revenue(reader: Reader, selection: Selection) -> pd.DataFrame:
     """Net revenue per month and rep, the trend lines: orders by their credited rep and the team
     that rep was on at the order date (`fct_orders.team_id`), named by the rep's latest name."""
     return reader.read(
-        """
+        f"""
         with monthly as (
             select
                 cast(date_trunc('month', orders.order_date) as date) as month,
@@ -171,14 +172,10 @@ def monthly_revenue(reader: Reader, selection: Selection) -> pd.DataFrame:
                 and (cast(:rep_id as text) is null or orders.rep_id = :rep_id)
             group by 1, 2
         ),
-        names as (
-            select distinct on (rep_id) rep_id, full_name
-            from marts.dim_reps
-            order by rep_id, valid_from desc
-        )
+        {CURRENT_REPS}
         select monthly.month, names.full_name, sum(monthly.net_revenue) as net_revenue
         from monthly
-        inner join names on monthly.rep_id = names.rep_id
+        inner join current_reps as names on monthly.rep_id = names.rep_id
         group by 1, 2
         order by 1, 2
         """,

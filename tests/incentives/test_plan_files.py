@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingestion.sources.commission_plans import PlanFileError, PlanFolder
+from ingestion.sources.commission_plans.settings import TABLES
 
 DEMO_PLANS = Path(__file__).resolve().parents[2] / "ingestion" / "demo" / "plans"
 
@@ -106,3 +107,21 @@ def test_a_plan_id_may_be_defined_once(tmp_path: Path) -> None:
     folder = _folder(tmp_path, {"a.yaml": VALID_PLAN, "b.yaml": VALID_PLAN})
     with pytest.raises(PlanFileError, match="plan p1: also defined in"):
         PlanFolder.read(folder)
+
+
+def test_a_new_option_is_a_column_of_plan_versions_without_listing_it(tmp_path: Path) -> None:
+    # `points_per_extra` is defined only in plan_schema.py; the row and the table follow from it
+    plan = (
+        VALID_PLAN
+        + "    process:\n      visits: {threshold: 20, points: 10, points_per_extra: 1}\n"
+    )
+    (version,) = PlanFolder.read(_folder(tmp_path, {"p1.yaml": plan})).plan_versions()
+    assert version["visits_threshold"] == 20
+    assert version["visits_points_per_extra"] == 1
+    assert version["trainings_points_per_extra"] is None
+    assert TABLES["plan_versions"]["visits_points_per_extra"] == {"data_type": "bigint"}
+    assert TABLES["plan_versions"]["draw_monthly_amount"] == {
+        "data_type": "decimal",
+        "precision": 18,
+        "scale": 2,
+    }

@@ -11,7 +11,12 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ingestion.sources.commission_plans.plan_schema import CreditSplits, Plan, PlanVersion
+from ingestion.sources.commission_plans.plan_schema import (
+    CreditSplits,
+    Plan,
+    PlanVersion,
+    option_columns,
+)
 from ingestion.sources.commission_plans.settings import CREDIT_SPLITS_FILE
 
 
@@ -109,9 +114,10 @@ class PlanFolder:
                 yield path, plan, version
 
     def plan_versions(self) -> Iterator[dict[str, Any]]:
-        """One row per plan version with its scalar options (null when the option is absent)."""
+        """One row per plan version: its key, then every option the schema defines
+        (`option_columns()`), null when the version does not use the option."""
+        options = option_columns()
         for path, plan, v in self._versions():
-            process, growth = v.process, v.growth
             yield {
                 "plan_id": plan.plan_id,
                 "plan_version": v.version,
@@ -119,23 +125,7 @@ class PlanFolder:
                 "plan_currency": plan.currency,
                 "effective_from": v.effective_from,
                 "source_file": path.name,
-                "default_rate": v.base_rates.default if v.base_rates else None,
-                "tier_mode": v.tiers.mode if v.tiers else None,
-                "accelerator_above_attainment": _get(v.accelerator, "above_attainment"),
-                "accelerator_multiplier": _get(v.accelerator, "multiplier"),
-                "decelerator_below_attainment": _get(v.decelerator, "below_attainment"),
-                "decelerator_multiplier": _get(v.decelerator, "multiplier"),
-                "target_incentive_amount": v.target_incentive_amount,
-                "cap_amount": _get(v.cap, "amount"),
-                "cap_target_incentive_multiple": _get(v.cap, "target_incentive_multiple"),
-                "override_rate": _get(v.manager_override, "rate"),
-                "clawback_window_days": _get(v.clawback, "window_days"),
-                "draw_monthly_amount": _get(v.draw, "monthly_amount"),
-                "visits_threshold": _get(process and process.visits, "threshold"),
-                "visits_points": _get(process and process.visits, "points"),
-                "conversion_bonus_amount": _get(process and process.conversion_bonus, "amount"),
-                "trainings_threshold": _get(growth and growth.trainings, "threshold"),
-                "trainings_points": _get(growth and growth.trainings, "points"),
+                **{option.name: option.value(v) for option in options},
             }
 
     def plan_applicability(self) -> Iterator[dict[str, Any]]:
@@ -178,10 +168,6 @@ class PlanFolder:
                     "credit_share": share.share,
                     "source_file": self.splits_path.name,
                 }
-
-
-def _get(option: object | None, field: str) -> Decimal | int | None:
-    return getattr(option, field) if option else None
 
 
 def _key(plan: Plan, version: PlanVersion) -> dict[str, str | int]:

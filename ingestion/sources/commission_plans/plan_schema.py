@@ -4,21 +4,46 @@ A plan file holds one plan and its effective-dated versions; each version is com
 delta of the previous one). `docs/incentives.md` documents every field with examples. Amounts and
 rates are `Decimal` (the YAML loader never makes floats), and their scale is bounded so every
 product of a basis and a rate is exact before the one rounding step.
+
+This is the one place a plan option is defined: `option_columns()` derives the columns of
+`raw_plans.plan_versions` (name, type and where the value sits in a version) from these models,
+the load writes them, and dbt staging passes every column it finds on to the models.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import types
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+
+@dataclass(frozen=True)
+class Stored:
+    """How a scalar option is stored in `raw_plans.plan_versions`: its SQL type (dlt's name),
+    and its column name where the default `<option>_<field>` would read badly. Later metadata
+    wins field by field, so a field may rename a type that already says how it is stored."""
+
+    data_type: str | None = None
+    precision: int | None = None
+    scale: int | None = None
+    name: str | None = None
+
+    def hint(self) -> dict[str, Any]:
+        """dlt's column hint: the type, with precision and scale for decimals."""
+        kept = ("data_type", "precision", "scale")
+        return {key: getattr(self, key) for key in kept if getattr(self, key) is not None}
+
+
 # A rate or attainment ratio with at most 4 decimals (0.0125 = 1.25%); multipliers with at most 2,
 # so a rate times a multiplier has at most 6 decimals: the scale of `rate` in the commission lines.
-Rate = Annotated[Decimal, Field(ge=0, le=10, decimal_places=4)]
-Multiplier = Annotated[Decimal, Field(ge=0, le=10, decimal_places=2)]
-Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
+# Multipliers are stored at the rates' scale: the models multiply them with rates.
+Rate = Annotated[Decimal, Field(ge=0, le=10, decimal_places=4), Stored("decimal", 9, 4)]
+Multiplier = Annotated[Decimal, Field(ge=0, le=10, decimal_places=2), Stored("decimal", 9, 4)]
+Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2), Stored("decimal", 18, 2)]
 Share = Annotated[Decimal, Field(gt=0, le=1, decimal_places=4)]
 Identifier = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
@@ -46,7 +71,7 @@ class AppliesTo(_Strict):
 class BaseRates(_Strict):
     """Commission on credited net revenue: a default rate and optional per-product-line rates."""
 
-    default: Rate
+    default: Annotated[Rate, Stored(name="default_rate")]
     by_product_line: dict[Identifier, Rate] = {}
 
 
@@ -59,7 +84,7 @@ class Tiers(_Strict):
     """Rates by attainment band: `marginal` pays each band's slice at its rate, `retroactive`
     pays all revenue at the rate of the highest band reached."""
 
-    mode: Literal["marginal", "retroactive"]
+    mode: Annotated[Literal["marginal", "retroactive"], Stored(name="tier_mode")]
     bands: list[TierBand] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -101,7 +126,7 @@ class Cap(_Strict):
 
 
 class ManagerOverride(_Strict):
-    rate: Rate
+    rate: Annotated[Rate, Stored(name="override_rate")]
 
 
 class Clawback(_Strict):
@@ -116,8 +141,13 @@ class Draw(_Strict):
 
 
 class CountThreshold(_Strict):
+    """A month's count (visits, trainings) reaching `threshold` earns `points`; with
+    `points_per_extra`, each one above the threshold earns that many more (threshold 20, 10
+    points, 1 per extra: 25 visits earn 10 + 5 x 1 = 15)."""
+
     threshold: int = Field(ge=1)
     points: int = Field(ge=1)
+    points_per_extra: int | None = Field(default=None, ge=1)
 
 
 class ConversionBonus(_Strict):
@@ -147,6 +177,10 @@ class Spif(_Strict):
         if self.ends_on < self.starts_on:
             raise ValueError("ends_on is before starts_on")
         return self
+
+
+# The fields of a version that key its row rather than being options of it.
+VERSION_KEY_FIELDS = ("version", "effective_from")
 
 
 class PlanVersion(_Strict):
@@ -229,3 +263,71 @@ class CreditSplits(_Strict):
         if duplicated:
             raise ValueError(f"deals listed more than once: {', '.join(duplicated)}")
         return self
+
+
+@dataclass(frozen=True)
+class OptionColumn:
+    """A scalar plan option as a column of `plan_versions`, and the fields leading to its value."""
+
+    name: str
+    path: tuple[str, ...]
+    stored: Stored
+
+    def value(self, version: PlanVersion) -> Any:
+        """The option's value in `version`, None when the version does not use the option."""
+        node: Any = version
+        for field in self.path:
+            node = getattr(node, field, None)
+        return node
+
+
+_TYPES_BY_PYTHON = {int: "bigint", str: "text", bool: "bool", dt.date: "date"}
+
+
+def stored_as(annotation: Any, metadata: list[Any] | None = None) -> Stored:
+    """How a value of `annotation` (a type such as `Rate`, or a field's) is stored."""
+    annotation, metadata = _unwrap(annotation, metadata or [])
+    stored = Stored()
+    for item in metadata:
+        if isinstance(item, Stored):
+            overrides = {f.name: getattr(item, f.name) for f in fields(Stored)}
+            stored = replace(stored, **{k: v for k, v in overrides.items() if v is not None})
+    if stored.data_type is None:
+        python_type = str if get_origin(annotation) is Literal else annotation
+        if python_type not in _TYPES_BY_PYTHON:
+            raise TypeError(f"say how {annotation} is stored: annotate it with Stored(...)")
+        stored = replace(stored, data_type=_TYPES_BY_PYTHON[python_type])
+    return stored
+
+
+def _unwrap(annotation: Any, metadata: list[Any]) -> tuple[Any, list[Any]]:
+    """The type under `X | None` and `Annotated[X, ...]`, and all metadata, the field's last."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        (annotation,) = [arg for arg in get_args(annotation) if arg is not type(None)]
+    if get_origin(annotation) is Annotated:
+        annotation, *extra = get_args(annotation)
+        return annotation, [*extra, *metadata]
+    return annotation, metadata
+
+
+def option_columns(
+    model: type[BaseModel] = PlanVersion, path: tuple[str, ...] = ()
+) -> list[OptionColumn]:
+    """Every scalar option of a plan version, in the schema's order. A field of an option group
+    is named `<group>_<field>` (`visits_threshold`), a version's own field by its name, unless
+    `Stored(name=...)` says otherwise. Lists and maps (who it applies to, rates by product line,
+    tier bands, SPIFs) are tables of their own; the version's number and date are its key."""
+    columns: list[OptionColumn] = []
+    for name, field in model.model_fields.items():
+        if model is PlanVersion and name in VERSION_KEY_FIELDS:
+            continue
+        annotation, metadata = _unwrap(field.annotation, field.metadata)
+        if get_origin(annotation) in (list, dict):
+            continue
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            columns.extend(option_columns(annotation, (*path, name)))
+            continue
+        stored = stored_as(annotation, metadata)
+        column_name = stored.name or "_".join((*path[-1:], name))
+        columns.append(OptionColumn(column_name, (*path, name), stored))
+    return columns

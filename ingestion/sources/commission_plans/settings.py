@@ -1,11 +1,19 @@
-"""The tables the plans source loads, their keys and column types (money and rates exact)."""
+"""The tables the plans source loads, their keys and column types (money and rates exact).
+
+A plan version's options are not listed here: `plan_versions` gets one column per option the plan
+schema defines (`plan_schema.option_columns()`), typed as the schema stores it.
+"""
+
+from typing import cast
 
 from dlt.common.schema.typing import TColumnSchema
 
+from ingestion.sources.commission_plans.plan_schema import Money, Rate, option_columns, stored_as
+
 CREDIT_SPLITS_FILE = "credit_splits.yaml"
 
-_RATE: TColumnSchema = {"data_type": "decimal", "precision": 9, "scale": 4}
-_MONEY: TColumnSchema = {"data_type": "decimal", "precision": 18, "scale": 2}
+_RATE = cast(TColumnSchema, stored_as(Rate).hint())
+_MONEY = cast(TColumnSchema, stored_as(Money).hint())
 _INT: TColumnSchema = {"data_type": "bigint"}
 _TEXT: TColumnSchema = {"data_type": "text"}
 _VERSION_KEY: dict[str, TColumnSchema] = {
@@ -21,23 +29,7 @@ TABLES: dict[str, dict[str, TColumnSchema]] = {
         "plan_currency": _TEXT,
         "effective_from": {"data_type": "date"},
         "source_file": _TEXT,
-        "default_rate": _RATE,
-        "tier_mode": _TEXT,
-        "accelerator_above_attainment": _RATE,
-        "accelerator_multiplier": _RATE,
-        "decelerator_below_attainment": _RATE,
-        "decelerator_multiplier": _RATE,
-        "target_incentive_amount": _MONEY,
-        "cap_amount": _MONEY,
-        "cap_target_incentive_multiple": _RATE,
-        "override_rate": _RATE,
-        "clawback_window_days": _INT,
-        "draw_monthly_amount": _MONEY,
-        "visits_threshold": _INT,
-        "visits_points": _INT,
-        "conversion_bonus_amount": _MONEY,
-        "trainings_threshold": _INT,
-        "trainings_points": _INT,
+        **{option.name: cast(TColumnSchema, option.stored.hint()) for option in option_columns()},
     },
     "plan_applicability": {**_VERSION_KEY, "selector_type": _TEXT, "selector_value": _TEXT},
     "plan_product_line_rates": {**_VERSION_KEY, "product_line": _TEXT, "rate": _RATE},

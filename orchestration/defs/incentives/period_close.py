@@ -44,27 +44,14 @@ PERIOD_CLOSE_JOB_NAME = "close_commission_period"
 PERIOD_FORMAT = "%Y-%m"
 monthly_periods = MonthlyPartitionsDefinition(start_date="2020-01", fmt=PERIOD_FORMAT, end_offset=1)
 
-LINE_COLUMNS = (
-    "commission_line_id, rep_id, period_start, source_type, source_id, source_date, plan_id,"
-    " plan_version, rule, payout_component, basis_amount, rate, amount, amount_currency,"
-    " adjusts_period_start"
-)
-PAYOUT_COLUMNS = (
-    "rep_id, period_start, plan_id, plan_version, payout_currency, gross_commission_amount,"
-    " bonus_amount, clawback_amount, draw_amount, recovery_amount, adjustment_amount,"
-    " net_payout_amount, points, line_count"
-)
-POINT_COLUMNS = (
-    "rep_id, period_start, reason, plan_id, plan_version, metric_value, threshold, points"
-)
-# store table, mart, columns, and the mart's test for a row of an open period
+# store table, mart, and the mart's test for a row of an open period; the columns frozen are the
+# store table's, which dbt creates from the mart's contract (macro create_closed_periods_store)
 INCENTIVE_MARTS = ("fct_commission_lines", "fct_incentive_points", "fct_payouts")
 FROZEN_TABLES = (
-    ("commission_lines", "fct_commission_lines", LINE_COLUMNS, "not is_closed"),
-    ("payouts", "fct_payouts", PAYOUT_COLUMNS, "status = 'open'"),
-    ("incentive_points", "fct_incentive_points", POINT_COLUMNS, "not is_closed"),
+    ("commission_lines", "fct_commission_lines", "not is_closed"),
+    ("payouts", "fct_payouts", "status = 'open'"),
+    ("incentive_points", "fct_incentive_points", "not is_closed"),
 )
-
 
 STORE_SCHEMA = "incentives_closed"
 STORE_TABLES = ("closed_periods", "commission_lines", "payouts", "incentive_points")
@@ -74,23 +61,41 @@ class PeriodCloseError(RuntimeError):
     """The period cannot be closed; the message says why and what to do."""
 
 
+def frozen_columns(cur: Any, table: str) -> list[str]:
+    """The columns of a store table in order: those of its mart's contract, as dbt created it,
+    so nothing here repeats the contract."""
+    cur.execute(
+        "select column_name from information_schema.columns"
+        " where table_schema = %s and table_name = %s order by ordinal_position",
+        (STORE_SCHEMA, table),
+    )
+    columns = [name for (name,) in cur.fetchall()]
+    if not columns:
+        raise ValueError(
+            f"{STORE_SCHEMA}.{table} does not exist: run `make pipeline` first (dbt creates the"
+            " closed-periods store before its first build)"
+        )
+    return columns
+
+
 def _require_published_build(cur: Any, period_start: dt.date) -> None:
     """Refuse to freeze anything but the latest build: the period's lines published in `marts`
     must be exactly those dbt last built (and tested) in `marts_audit`. They differ when a
     blocking check stopped the publish step, or a build ran after it."""
+    columns = ", ".join(frozen_columns(cur, "commission_lines"))
     cur.execute(
         f"""
         select count(*) from (
-            (select {LINE_COLUMNS}, is_closed from marts.fct_commission_lines
+            (select {columns}, is_closed from marts.fct_commission_lines
              where period_start = %(period)s
              except all
-             select {LINE_COLUMNS}, is_closed from {AUDIT_SCHEMA}.fct_commission_lines
+             select {columns}, is_closed from {AUDIT_SCHEMA}.fct_commission_lines
              where period_start = %(period)s)
             union all
-            (select {LINE_COLUMNS}, is_closed from {AUDIT_SCHEMA}.fct_commission_lines
+            (select {columns}, is_closed from {AUDIT_SCHEMA}.fct_commission_lines
              where period_start = %(period)s
              except all
-             select {LINE_COLUMNS}, is_closed from marts.fct_commission_lines
+             select {columns}, is_closed from marts.fct_commission_lines
              where period_start = %(period)s)
         ) as differing
         """,
@@ -135,7 +140,8 @@ def freeze_period(url: str, period_start: dt.date, closed_by: str) -> dict[str, 
             (period_start, closed_by),
         )
         counts = {}
-        for store, mart, columns, is_open in FROZEN_TABLES:
+        for store, mart, is_open in FROZEN_TABLES:
+            columns = ", ".join(frozen_columns(cur, store))
             cur.execute(
                 f"insert into incentives_closed.{store} ({columns}) select {columns}"
                 f" from marts.{mart} where period_start = %s and {is_open}",

@@ -1,6 +1,8 @@
 {#-
     Process and growth points: a rep whose visits (or trainings) in the month reach the plan's
-    threshold earns the plan's points for that reason, once per period. Every rep-period whose
+    threshold earns the plan's points for that reason, once per period, and with
+    `points_per_extra` that many more for each visit (or training) above the threshold. Every
+    rep-period whose
     plan has the rule gets a row, with 0 points below the threshold, so a rep sees how far off
     the threshold they are.
 -#}
@@ -22,8 +24,10 @@ measured as (
         rep_periods.plan_version,
         rep_periods.visits_threshold,
         rep_periods.visits_points,
+        rep_periods.visits_points_per_extra,
         rep_periods.trainings_threshold,
         rep_periods.trainings_points,
+        rep_periods.trainings_points_per_extra,
         coalesce(activity.visit_count, 0) as visit_count,
         coalesce(activity.training_count, 0) as training_count
     from rep_periods
@@ -42,7 +46,13 @@ visit_points as (
         plan_version,
         visit_count as metric_value,
         visits_threshold as threshold,
-        case when visit_count >= visits_threshold then visits_points else 0 end as points
+        case
+            when visit_count >= visits_threshold
+                then
+                    visits_points
+                    + coalesce(visits_points_per_extra, 0) * (visit_count - visits_threshold)
+            else 0
+        end as points
     from measured
     where visits_threshold is not null
 ),
@@ -56,7 +66,14 @@ training_points as (
         plan_version,
         training_count as metric_value,
         trainings_threshold as threshold,
-        case when training_count >= trainings_threshold then trainings_points else 0 end as points
+        case
+            when training_count >= trainings_threshold
+                then
+                    trainings_points
+                    + coalesce(trainings_points_per_extra, 0)
+                    * (training_count - trainings_threshold)
+            else 0
+        end as points
     from measured
     where trainings_threshold is not null
 ),

@@ -8,6 +8,8 @@
 -#}
 {#- Multiplied first, then divided: exact until the one rounding to the cent. -#}
 {%- set prorated = ' * rep_periods.active_days / rep_periods.period_days' %}
+{#- Every option of the plan version is passed on, as the plan schema defines them. -#}
+{%- set plan_options = plan_option_names() %}
 
 with
 
@@ -175,21 +177,16 @@ planned as (
         {{ money_round('plan_versions.target_incentive_amount' ~ prorated) }}
             as prorated_target_incentive_amount,
         {{ money_round('plan_versions.draw_monthly_amount' ~ prorated) }} as draw_guarantee_amount,
-        plan_versions.default_rate,
-        plan_versions.tier_mode,
-        plan_versions.accelerator_above_attainment,
-        plan_versions.accelerator_multiplier,
-        plan_versions.decelerator_below_attainment,
-        plan_versions.decelerator_multiplier,
-        plan_versions.cap_amount,
-        plan_versions.cap_target_incentive_multiple,
-        plan_versions.override_rate,
-        plan_versions.clawback_window_days,
-        plan_versions.conversion_bonus_amount,
-        plan_versions.visits_threshold,
-        plan_versions.visits_points,
-        plan_versions.trainings_threshold,
-        plan_versions.trainings_points
+        coalesce(
+            plan_versions.cap_amount,
+            {{ money_round(
+                'plan_versions.cap_target_incentive_multiple * '
+                ~ money_round('plan_versions.target_incentive_amount' ~ prorated)
+            ) }}
+        ) as cap_limit_amount
+        {%- for option in plan_options %},
+        plan_versions.{{ option }}
+        {%- endfor %}
     from rep_periods
     left join ranked_matches
         on
@@ -226,23 +223,10 @@ final as (
         cast(nullif(prorated_target_amount, 0) as numeric(18, 2)) as prorated_target_amount,
         prorated_target_incentive_amount,
         draw_guarantee_amount,
-        coalesce(
-            cap_amount,
-            {{ money_round('cap_target_incentive_multiple * prorated_target_incentive_amount') }}
-        ) as cap_limit_amount,
-        default_rate,
-        tier_mode,
-        accelerator_above_attainment,
-        accelerator_multiplier,
-        decelerator_below_attainment,
-        decelerator_multiplier,
-        override_rate,
-        clawback_window_days,
-        conversion_bonus_amount,
-        visits_threshold,
-        visits_points,
-        trainings_threshold,
-        trainings_points
+        cap_limit_amount
+        {%- for option in plan_options %},
+        {{ option }}
+        {%- endfor %}
     from planned
 )
 

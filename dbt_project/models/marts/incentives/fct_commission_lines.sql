@@ -3,11 +3,6 @@
     (with corrections to closed periods, draws and recoveries). Each traces to a source
     transaction (order line, refund, rep-period or activity aggregate) and a plan rule.
 -#}
-{%- set line_columns = [
-    'commission_line_id', 'rep_id', 'period_start', 'source_type', 'source_id', 'source_date',
-    'plan_id', 'plan_version', 'rule', 'payout_component', 'basis_amount', 'rate', 'amount',
-    'amount_currency', 'adjusts_period_start',
-] %}
 {%- set line_key = ['rep_id', 'period_start', 'source_type', 'source_id', 'rule'] %}
 
 with
@@ -64,37 +59,11 @@ keyed_open_lines as (
     from open_lines
 ),
 
-all_lines as (
-    select
-        {{ line_columns | join(',\n        ') }},
-        true as is_closed
-    from closed_lines
-    union all
-    select
-        {{ line_columns | join(',\n        ') }},
-        false as is_closed
-    from keyed_open_lines
-),
-
-final as (
-    select
-        cast(commission_line_id as text) as commission_line_id,
-        cast(rep_id as text) as rep_id,
-        cast(period_start as date) as period_start,
-        cast(source_type as text) as source_type,
-        cast(source_id as text) as source_id,
-        cast(source_date as date) as source_date,
-        cast(plan_id as text) as plan_id,
-        cast(plan_version as integer) as plan_version,
-        cast(rule as text) as rule,
-        cast(payout_component as text) as payout_component,
-        cast(basis_amount as numeric(18, 2)) as basis_amount,
-        cast(rate as numeric(12, 6)) as rate,
-        cast(amount as numeric(18, 2)) as amount,
-        cast(amount_currency as text) as amount_currency,
-        cast(adjusts_period_start as date) as adjusts_period_start,
-        is_closed
-    from all_lines
-)
+{{ closed_union_open(
+    closed_rows='closed_lines',
+    open_rows='keyed_open_lines',
+    closed_values={'is_closed': 'true'},
+    open_values={'is_closed': 'false'},
+) }}
 
 select * from final

@@ -83,42 +83,26 @@ open_payouts as (
             = rep_periods.period_start
 ),
 
-all_payouts as (
+closed_payouts_dated as (
     select
         closed_payouts.*,
-        'closed' as status,
         closed_periods.closed_at
     from closed_payouts
     inner join closed_periods
         on closed_payouts.period_start = closed_periods.period_start
-    union all
-    select
-        open_payouts.*,
-        'open' as status,
-        cast(null as timestamptz) as closed_at
-    from open_payouts
 ),
 
-final as (
-    select
-        {{ surrogate_key(['rep_id', 'period_start']) }} as payout_id,
-        cast(rep_id as text) as rep_id,
-        cast(period_start as date) as period_start,
-        cast(plan_id as text) as plan_id,
-        cast(plan_version as integer) as plan_version,
-        cast(payout_currency as text) as payout_currency,
-        cast(gross_commission_amount as numeric(18, 2)) as gross_commission_amount,
-        cast(bonus_amount as numeric(18, 2)) as bonus_amount,
-        cast(clawback_amount as numeric(18, 2)) as clawback_amount,
-        cast(draw_amount as numeric(18, 2)) as draw_amount,
-        cast(recovery_amount as numeric(18, 2)) as recovery_amount,
-        cast(adjustment_amount as numeric(18, 2)) as adjustment_amount,
-        cast(net_payout_amount as numeric(18, 2)) as net_payout_amount,
-        cast(points as integer) as points,
-        cast(line_count as integer) as line_count,
-        cast(status as text) as status,
-        closed_at
-    from all_payouts
-)
+{%- set payout_key = surrogate_key(['rep_id', 'period_start']) %}
+
+{{ closed_union_open(
+    closed_rows='closed_payouts_dated',
+    open_rows='open_payouts',
+    closed_values={'payout_id': payout_key, 'status': "'closed'"},
+    open_values={
+        'payout_id': payout_key,
+        'status': "'open'",
+        'closed_at': 'cast(null as timestamptz)',
+    },
+) }}
 
 select * from final
