@@ -51,7 +51,9 @@ final as (
         coalesce(source.updated_at, source.closed_at, source.created_at)::timestamptz as updated_at,
         -- a deletion found later (snapshot files) is news of the row's own: the newer load counts
         case
-            when cast(deleted_deals._dlt_load_id as numeric) > cast(source._dlt_load_id as numeric)
+            when
+                cast(deleted_deals._dlt_load_id as numeric)
+                > cast(source._dlt_load_id as numeric)
                 then deleted_deals._dlt_load_id
             else source._dlt_load_id
         end as _dlt_load_id,
