@@ -177,6 +177,9 @@ planned as (
         {{ money_round('plan_versions.target_incentive_amount' ~ prorated) }}
             as prorated_target_incentive_amount,
         {{ money_round('plan_versions.draw_monthly_amount' ~ prorated) }} as draw_guarantee_amount,
+        {% for option in plan_options -%}
+        plan_versions.{{ option }},
+        {% endfor -%}
         coalesce(
             plan_versions.cap_amount,
             {{ money_round(
@@ -184,9 +187,6 @@ planned as (
                 ~ money_round('plan_versions.target_incentive_amount' ~ prorated)
             ) }}
         ) as cap_limit_amount
-        {%- for option in plan_options %},
-        plan_versions.{{ option }}
-        {%- endfor %}
     from rep_periods
     left join ranked_matches
         on
@@ -223,10 +223,10 @@ final as (
         cast(nullif(prorated_target_amount, 0) as numeric(18, 2)) as prorated_target_amount,
         prorated_target_incentive_amount,
         draw_guarantee_amount,
+        {% for option in plan_options -%}
+        {{ option }},
+        {% endfor -%}
         cap_limit_amount
-        {%- for option in plan_options %},
-        {{ option }}
-        {%- endfor %}
     from planned
 )
 
