@@ -149,7 +149,12 @@ begin
     )
     into files_sql
     from information_schema.tables
-    where table_name = 'file_reconciliation';
+    -- the raw schemas' own tables only: not this view, nor dlt's `*_staging` copies
+    where
+        table_name = 'file_reconciliation'
+        and table_type = 'BASE TABLE'
+        and table_schema like 'raw\_%'
+        and table_schema not like '%\_staging';
     drop view if exists app_meta.file_reconciliation;
     execute 'create view app_meta.file_reconciliation as '
         || coalesce(
