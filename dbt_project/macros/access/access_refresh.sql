@@ -149,7 +149,8 @@ begin
     )
     into files_sql
     from information_schema.tables
-    where table_name = 'file_reconciliation';
+    -- base tables only: the view this builds is named alike
+    where table_name = 'file_reconciliation' and table_type = 'BASE TABLE';
     drop view if exists app_meta.file_reconciliation;
     execute 'create view app_meta.file_reconciliation as '
         || coalesce(
