@@ -43,10 +43,17 @@ class CellError(ValueError):
         return f"{self.file}, row {self.row}, field {self.field!r}: {self.reason}"
 
 
+# where a row's values beyond the header's named columns go (a shifted row, an unquoted delimiter)
+BEYOND_HEADER = "(beyond the header)"
+
+
 def read_rows(
     path: Path, encoding: str = "utf-8-sig", delimiter: str = ",", sheet: str | None = None
-) -> list[dict[str, str]]:
-    """Every record of a CSV or XLSX file as `{header: text}` (empty cells are "")."""
+) -> list[tuple[int, dict[str, str]]]:
+    """Every record of a CSV or XLSX file as (its spreadsheet row, `{header: text}`); empty
+    cells are "", blank rows are skipped but keep their numbers. Non-empty values in no named
+    column are kept under `BEYOND_HEADER` for the caller to refuse (see `refuse_beyond_header`),
+    and a header naming a column twice stops the read: either way a value would be lost."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         workbook = load_workbook(path, read_only=True, data_only=True)
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
@@ -68,11 +75,39 @@ def read_rows(
     if not rows:
         return []
     header = [h.strip().lstrip("\ufeff") for h in rows[0]]
-    return [
-        dict(zip(header, [c.strip() for c in row] + [""] * (len(header) - len(row)), strict=False))
-        for row in rows[1:]
-        if any(c.strip() for c in row)
-    ]
+    named = [h for h in header if h]
+    twice = next((h for i, h in enumerate(named) if h in named[:i]), None)
+    if twice:
+        raise CellError(path.name, 1, twice, "is in the header twice: rename one of them")
+    records = []
+    for number, row in enumerate(rows[1:], start=FIRST_ROW):
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue
+        record = dict.fromkeys(named, "")
+        stray = []
+        for position, cell in enumerate(cells):
+            if position < len(header) and header[position]:
+                record[header[position]] = cell
+            elif cell:
+                stray.append(cell)
+        if stray:
+            record[BEYOND_HEADER] = " | ".join(stray)
+        records.append((number, record))
+    return records
+
+
+def refuse_beyond_header(file: str, number: int, record: dict[str, str]) -> None:
+    """Stop at a row holding values in no named column: which column they belong to cannot be
+    guessed (often a delimiter inside an unquoted cell shifted the row)."""
+    if BEYOND_HEADER in record:
+        raise CellError(
+            file,
+            number,
+            BEYOND_HEADER,
+            f"{record[BEYOND_HEADER]!r} in no named column: quote cells holding the delimiter, "
+            "or name the column in the header",
+        )
 
 
 def _locate(before: bytes, encoding: str, delimiter: str) -> tuple[int, str]:

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from ingestion.sources.crm_files import crm_files
 from ingestion.sources.crm_files.folder import convert_folder
 from ingestion.sources.crm_files.helpers import MappingError
+from ingestion.sources.tabular_files import CellError
 
 PEOPLE = {"Ann": {"owner_id": "201"}, "Ben": {"owner_id": "202"}}
 STAGES = {"Lead": "appointmentscheduled", "Won": "closedwon", "Lost": "closedlost"}
@@ -474,3 +475,24 @@ def test_the_tiny_company_then_its_exports_of_years_earlier(tmp_path, new_pipeli
     assert reconciliation(pipeline)["商机_2018.csv"] == (2, 2, 0, 0)
     # the tiny company's own deals: QD-1, QD-2 loaded, QD-3 rejected (赵六), untouched
     assert reconciliation(pipeline)["商机.csv"] == (3, 2, 1, 0)
+
+
+def test_values_beyond_the_header_blank_lines_and_a_doubled_header(tmp_path) -> None:
+    (tmp_path / "a.csv").write_text(
+        ",".join(HEADER) + "\n"
+        # an unquoted thousands separator shifts the row by one column
+        "D-1,Ann,Lead,1,000.00,CNY,2026-01-05 10:00,2026-01-09 10:00\n"
+        "\n"
+        "D-2,Ann,Lead,,,2026-01-06 10:00,,\n",  # a trailing empty cell is no value
+        encoding="utf-8",
+    )
+    write_mapping(tmp_path, [deals_file("a.csv")])
+    converted = convert_folder(tmp_path)
+    # the blank line keeps its number: D-2 is the spreadsheet's row 4
+    assert [(r["deal_id"], r["source_row"]) for r in converted.rows["deals"]] == [("D-2", 4)]
+    ((rejected),) = converted.rows["deals_rejected"]
+    assert (rejected["source_row"], rejected["field"]) == (2, "(beyond the header)")
+    assert rejected["reason"].startswith("'2026-01-09 10:00' in no named column")
+    (tmp_path / "a.csv").write_text("Id,Owner,Id\nD-1,Ann,D-2\n", encoding="utf-8")
+    with pytest.raises(CellError, match="a.csv, row 1, field 'Id': is in the header twice"):
+        convert_folder(tmp_path)

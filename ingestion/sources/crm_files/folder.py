@@ -24,12 +24,12 @@ from ingestion.sources.crm_files.helpers import (
 from ingestion.sources.crm_files.settings import KEYS, MAPPING_FILE
 from ingestion.sources.schema import rejection
 from ingestion.sources.tabular_files import (
-    FIRST_ROW,
     CellError,
     FileCount,
     digest,
     log_reconciliation,
     read_rows,
+    refuse_beyond_header,
 )
 
 LOG = logging.getLogger(__name__)
@@ -102,10 +102,11 @@ def _read(mapping: Mapping, spec: FileMapping, out: Converted) -> list[Candidate
     out.counts[spec.path] = FileCount(spec.path, digest(path), rows_read=len(rows))
     key_field = KEYS[spec.entity]
     candidates, keys = [], []
-    for number, raw in enumerate(rows, start=FIRST_ROW):
+    for number, raw in rows:
         row = Row(mapping, spec, number, raw)
         try:
             keys.append(row.key(key_field))
+            refuse_beyond_header(spec.path, number, raw)
             record, changes = CONVERTERS[spec.entity](row)
         except CellError as error:
             out.reject(spec.entity, spec, number, raw, error)

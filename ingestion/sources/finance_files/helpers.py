@@ -25,13 +25,13 @@ from ingestion.sources.finance_files.settings import (
     WEIGHT_TOLERANCE,
 )
 from ingestion.sources.tabular_files import (
-    FIRST_ROW,
     CellError,
     FileCount,
     digest,
     parse_date,
     parse_decimal,
     read_rows,
+    refuse_beyond_header,
 )
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
@@ -66,8 +66,10 @@ def _records(root: Path, kind: str, name: str | None = None) -> list[tuple[str, 
     for path in _files(root, kind):
         if name and not _of_table(path, name):
             continue
-        for number, record in enumerate(read_rows(path), start=FIRST_ROW):
-            out.append((str(path.relative_to(root)), number, record))
+        name_in_folder = str(path.relative_to(root))
+        for number, record in read_rows(path):
+            refuse_beyond_header(name_in_folder, number, record)
+            out.append((name_in_folder, number, record))
     return out
 
 
