@@ -33,7 +33,7 @@ medians = funnel.median_dwell(ctx.reader, selection)
 stages = stages.merge(medians, on="stage_id", how="left")
 
 
-def stage_charts(rows: pd.DataFrame) -> alt.HConcatChart:
+def stage_charts(rows: pd.DataFrame) -> tuple[alt.Chart, alt.Chart]:
     """The funnel: the open stages in order, then won; beside it the deals lost at each stage
     (a loss is where a deal left the funnel, not a stage it went through). Labels are never cut
     short (`labelLimit=0`)."""
@@ -67,13 +67,16 @@ def stage_charts(rows: pd.DataFrame) -> alt.HConcatChart:
             ],
         )
     )
-    return alt.hconcat(funnel_chart, lost_chart)
+    return funnel_chart, lost_chart
 
 
 for pipeline_id, rows in stages.groupby("pipeline_id", sort=False):
     rows = rows.sort_values("stage_display_order")
     st.subheader(t("funnel.pipeline", pipeline=rows["pipeline_label"].iloc[0]))
-    st.altair_chart(stage_charts(rows), width="stretch")
+    funnel_chart, lost_chart = stage_charts(rows)
+    chart_left, chart_right = st.columns([3, 2])
+    chart_left.altair_chart(funnel_chart, width="stretch")
+    chart_right.altair_chart(lost_chart, width="stretch")
     table = pd.DataFrame(
         {
             t("funnel.col.stage"): rows["stage_label"],

@@ -116,7 +116,7 @@ def behind_pace(
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def count_actuals(reader: Reader, selection: Selection) -> dict[str, int]:
+def count_actuals(reader: Reader, selection: Selection) -> pd.Series:
     """New customers, visits and deals won in the selection, whether or not anyone set a target
     for them (the attainment mart has rows only where there is a target). Visits and new
     customers count for the team the rep was on that month; deals for their credited team."""
@@ -144,4 +144,4 @@ def count_actuals(reader: Reader, selection: Selection) -> dict[str, int]:
         """,
         **selection.params(),
     )
-    return {metric: int(frame.iloc[0][metric]) for metric in frame.columns}
+    return frame.iloc[0].astype(int)
