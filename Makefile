@@ -15,6 +15,7 @@ export PYTHONUNBUFFERED := 1
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@echo "ports in use: Dagster UI $${DAGSTER_PORT:-3000} (DAGSTER_PORT), app $${APP_PORT:-8501} (APP_PORT)"
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed: set PYTHON=/path/to/python3.11")'
@@ -47,7 +48,7 @@ demo-advance: warehouse ## move the demo sources DAYS days forward (new leads, s
 pipeline: demo dagster-home ## run the warehouse pipeline job once (no UIs)
 	@$(PY) -m orchestration.run_pipeline
 
-run: pipeline ## set up, run the pipeline on the demo, serve Dagster (:3000) and the app (:8501)
+run: pipeline ## set up, run the pipeline on the demo, serve the Dagster UI and the app (ports below)
 	@$(PY) -m orchestration.serve
 
 close-period: warehouse dagster-home ## freeze a commission period: make close-period PERIOD=YYYY-MM

@@ -28,6 +28,7 @@ from pathlib import Path
 import bcrypt
 import streamlit as st
 
+from app import session
 from app.i18n import t
 from ingestion.platform.paths import state_dir
 
@@ -155,17 +156,43 @@ def _password_viewer() -> Viewer | None:
 
 
 def sign_out() -> None:
-    st.session_state.pop("viewer", None)
+    """End the session: this tab's, the browser's cookie and, server side, every token the login
+    holds (a copied cookie stops working too)."""
+    viewer = st.session_state.pop("viewer", None)
+    if viewer is not None:
+        session.end(viewer.login)
+    st.session_state["cookie_script"] = session.cookie_script(None)
     if _oidc_configured() and st.user.is_logged_in:
         st.logout()
+
+
+def _cookie_viewer() -> Viewer | None:
+    """The viewer named by a valid session cookie (a reload, a new tab), when still a user."""
+    login = session.verify(st.context.cookies.get(session.COOKIE))
+    return load_users().get(login) if login else None
+
+
+def write_session_cookie() -> None:
+    """Run the pending cookie script (set after sign-in, cleared after sign-out) once."""
+    script = st.session_state.pop("cookie_script", None)
+    if script:
+        st.html(script, unsafe_allow_javascript=True, width="content")
 
 
 def current_viewer() -> Viewer | None:
     """The signed-in viewer, showing the sign-in form (and returning None) until there is one."""
     viewer = st.session_state.get("viewer")
+    if viewer is None and not _oidc_configured():
+        viewer = _cookie_viewer()
+        if viewer is not None:
+            st.session_state["viewer"] = replace(viewer, password_hash=None)
     if viewer is None:
         viewer = _oidc_viewer() if _oidc_configured() else _password_viewer()
         if viewer is not None:
             st.session_state["viewer"] = replace(viewer, password_hash=None)
+            if not _oidc_configured():
+                st.session_state["cookie_script"] = session.cookie_script(
+                    session.issue(viewer.login)
+                )
             st.rerun()
     return viewer

@@ -110,8 +110,8 @@ def wait_for_heading(browser: Any, text: str, timeout_s: int = 30) -> None:
     )
 
 
-def sign_in(browser: Any, base_url: str, login: str, password: str, language: str) -> None:
-    """Open the app in `language` (`en` or `zh`) and sign in through its form."""
+def fill_sign_in(browser: Any, login: str, password: str, language: str) -> None:
+    """Sign in through the form on the page the browser is on (any page: a shared link's too)."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as until
     from selenium.webdriver.support.ui import WebDriverWait
@@ -119,7 +119,6 @@ def sign_in(browser: Any, base_url: str, login: str, password: str, language: st
     from app.i18n import catalogue
 
     labels = catalogue(language)
-    browser.get(f"{base_url}/?lang={language}")
     WebDriverWait(browser, 30).until(
         until.presence_of_element_located((By.CSS_SELECTOR, "input[type=password]"))
     )
@@ -127,4 +126,12 @@ def sign_in(browser: Any, base_url: str, login: str, password: str, language: st
     browser.find_element(By.CSS_SELECTOR, login_box).send_keys(login)
     browser.find_element(By.CSS_SELECTOR, "input[type=password]").send_keys(password)
     browser.find_element(By.XPATH, f"//button[.//p[text()='{labels['auth.sign_in']}']]").click()
-    wait_for_heading(browser, labels["pages.overview"])
+
+
+def sign_in(browser: Any, base_url: str, login: str, password: str, language: str) -> None:
+    """Open the app in `language` (`en` or `zh`) and sign in through its form."""
+    from app.i18n import catalogue
+
+    browser.get(f"{base_url}/?lang={language}")
+    fill_sign_in(browser, login, password, language)
+    wait_for_heading(browser, catalogue(language)["pages.overview"])

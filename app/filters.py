@@ -12,11 +12,12 @@ from datetime import date
 
 import streamlit as st
 
+from app.alerts import min_elapsed
 from app.data import dimensions
 from app.data.connection import Reader
 from app.data.selection import Selection
-from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_month, t
-from app.period import GRAINS, Period, period_start
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_month, t, value_label
+from app.period import GRAINS, Period, default_start, period_start
 
 ALL = ""
 
@@ -60,7 +61,9 @@ def language_switch() -> None:
         st.session_state["saved_lang"] = st.session_state["lang"]
 
 
-def _choose(name: str, label: str, labels: dict[str, str], help_key: str) -> str:
+def _choose(
+    name: str, label: str, labels: dict[str, str], help_key: str, default: str | None = None
+) -> str:
     """One of `labels`' keys, remembered outside the widget (`saved_<name>`) so it survives page
     switches. The widget is set from the remembered choice on every run, which also redraws it
     in the current language; the labels are a dict fixed for the run, not a function of the
@@ -68,9 +71,10 @@ def _choose(name: str, label: str, labels: dict[str, str], help_key: str) -> str
     options = list(labels)
     saved = f"saved_{name}"
     widget = f"filter_{name}"
-    value = st.session_state.get(saved) or st.query_params.get(name)
+    # "All" is saved as "": a saved choice, even that one, wins over the link's value.
+    value = st.session_state[saved] if saved in st.session_state else st.query_params.get(name)
     if value not in options:
-        value = options[0]
+        value = default if default in options else options[0]
     st.session_state[widget] = value
 
     def remember() -> None:
@@ -98,6 +102,14 @@ def _align_period(grain: str) -> None:
     st.session_state["saved_period"] = f"{period_start(start, grain):%Y-%m}"
 
 
+def _period_label(period: Period, today: date) -> str:
+    """The period as the locale writes it, marked "to date" while it is still running."""
+    label = fmt_month(period.start) if period.grain == "month" else period.label()
+    if period.start <= today < period.end:
+        return t("filters.to_date", period=label)
+    return label
+
+
 def _choose_one(name: str, names: dict[str, str]) -> str:
     """One of `names` (id -> label) or all (`ALL`)."""
     return _choose(name, t(f"filters.{name}"), {ALL: t("filters.all"), **names}, f"help.{name}")
@@ -114,11 +126,9 @@ def sidebar(reader: Reader, today: date) -> Filters:
     period_key = _choose(
         "period",
         t("filters.period"),
-        {
-            key: fmt_month(start) if grain == "month" else Period(grain, start).label()
-            for key, start in by_key.items()
-        },
+        {key: _period_label(Period(grain, start), today) for key, start in by_key.items()},
         "help.period",
+        default=f"{default_start(starts, grain, today, min_elapsed()):%Y-%m}",
     )
     teams = dimensions.teams(reader)
     team = _choose_one("team", dict(zip(teams["team_id"], teams["team_name"], strict=True)))
@@ -131,7 +141,10 @@ def sidebar(reader: Reader, today: date) -> Filters:
         "pipeline",
         dict(zip(pipelines["pipeline_id"], pipelines["pipeline_label"], strict=True)),
     )
-    source = _choose_one("source", {source: source for source in dimensions.lead_sources(reader)})
+    source = _choose_one(
+        "source",
+        {source: value_label("lead_source", source) for source in dimensions.lead_sources(reader)},
+    )
     st.query_params.from_dict(
         {
             key: value

@@ -9,8 +9,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
+from streamlit.navigation.page import StreamlitPage
 
-from app.auth import current_viewer, sign_out
+from app.auth import Viewer, current_viewer, sign_out, write_session_cookie
 from app.context import PageContext, set_context
 from app.data.connection import MartMissing, Reader, data_version, lookup_db_role
 from app.data.health import staleness
@@ -22,8 +23,39 @@ st.set_page_config(
 )
 language_switch()
 
+
+def pages_for(viewer: Viewer | None) -> list[StreamlitPage]:
+    """The pages a viewer may open; before sign-in every page, so that a shared link's page is
+    still the page in the URL once the viewer has signed in (filters are in its query string)."""
+    pages = [
+        st.Page(
+            "app_pages/overview.py",
+            title=t("pages.overview"),
+            icon=":material/dashboard:",
+            default=True,
+        ),
+        st.Page("app_pages/targets.py", title=t("pages.targets"), icon=":material/flag:"),
+        st.Page("app_pages/funnel.py", title=t("pages.funnel"), icon=":material/filter_alt:"),
+        st.Page("app_pages/team.py", title=t("pages.team"), icon=":material/groups:"),
+        st.Page("app_pages/customers.py", title=t("pages.customers"), icon=":material/apartment:"),
+        st.Page(
+            "app_pages/commissions.py", title=t("pages.commissions"), icon=":material/payments:"
+        ),
+    ]
+    if viewer is None or viewer.is_finance:
+        pages.append(
+            st.Page(
+                "app_pages/data_health.py",
+                title=t("pages.health"),
+                icon=":material/monitor_heart:",
+            )
+        )
+    return pages
+
+
 viewer = current_viewer()
 if viewer is None:
+    st.navigation(pages_for(None), position="hidden")
     st.stop()
 
 try:
@@ -39,26 +71,8 @@ if db_role is None:
 reader = Reader(db_role=db_role, version=version)
 st.sidebar.caption(t("app.signed_in", name=viewer.name, role=t(f"roles.{viewer.role}")))
 st.sidebar.button(t("auth.sign_out"), on_click=sign_out)
+write_session_cookie()
 
-pages = [
-    st.Page(
-        "app_pages/overview.py",
-        title=t("pages.overview"),
-        icon=":material/dashboard:",
-        default=True,
-    ),
-    st.Page("app_pages/targets.py", title=t("pages.targets"), icon=":material/flag:"),
-    st.Page("app_pages/funnel.py", title=t("pages.funnel"), icon=":material/filter_alt:"),
-    st.Page("app_pages/team.py", title=t("pages.team"), icon=":material/groups:"),
-    st.Page("app_pages/customers.py", title=t("pages.customers"), icon=":material/apartment:"),
-    st.Page("app_pages/commissions.py", title=t("pages.commissions"), icon=":material/payments:"),
-]
-if viewer.is_finance:
-    pages.append(
-        st.Page(
-            "app_pages/data_health.py", title=t("pages.health"), icon=":material/monitor_heart:"
-        )
-    )
 try:
     stale = staleness(reader)
     if stale["is_stale"]:
@@ -66,6 +80,6 @@ try:
         when = f"{last_good:%Y-%m-%d %H:%M} UTC" if pd.notna(last_good) else t("health.never")
         st.warning(t("app.stale", last_good=when), icon=":material/schedule:")
     set_context(PageContext(viewer=viewer, reader=reader, filters=sidebar(reader, date.today())))
-    st.navigation(pages).run()
+    st.navigation(pages_for(viewer)).run()
 except MartMissing as missing:
     st.info(t("app.mart_missing", reason=str(missing)))

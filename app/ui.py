@@ -8,11 +8,17 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app.alerts import AlertGroup
 from app.context import PageContext
 from app.data.catalog import definition
 from app.i18n import fmt_compact, fmt_money, fmt_number, fmt_pct, t
 
 TARGET_METRICS = ("revenue", "new_customers", "visits", "deals_won")
+# Pace (attainment / elapsed share) at or above 1 is on pace (green); from AMBER_PACE up to 1 a
+# little behind (amber); below it well behind (red). Colours from the Okabe-Ito palette's
+# green/orange/vermilion, told apart also by their names in the legend.
+AMBER_PACE = Decimal("0.8")
+STATUS_COLOURS = {"on_pace": "#009E73", "slightly_behind": "#E69F00", "behind": "#D55E00"}
 
 
 def headline_scope(ctx: PageContext) -> tuple[str, str | None]:
@@ -78,3 +84,69 @@ def bar_chart(
 
 def empty_notice() -> None:
     st.info(t("app.no_rows"))
+
+
+def gap_words(metric: str, gap: object) -> str:
+    """A gap to target in words, never a bare sign: "short by 1,200.00", "ahead by 300.00"."""
+    if gap is None or pd.isna(gap):
+        return "-"
+    amount = Decimal(str(gap))
+    if amount == 0:
+        return t("gap.on_target")
+    key = "gap.short_by" if amount > 0 else "gap.ahead_by"
+    return t(key, amount=format_metric(metric, abs(amount)))
+
+
+def alert_group(group: AlertGroup) -> None:
+    """One warning box for a team and metric: what is at stake, then each row behind pace."""
+    metric = t(f"metric.{group.metric}")
+    stake = (
+        t("overview.at_stake", amount=format_metric("revenue", group.at_stake))
+        if group.at_stake is not None
+        else t("overview.behind_count", count=len(group.rows))
+    )
+    lines = [f"**{group.team_name or t('overview.no_team')} · {metric}** · {stake}"]
+    for row in group.rows.itertuples():
+        lines.append(
+            "- "
+            + t(
+                "overview.behind",
+                scope=t(f"scope.{row.scope_type}"),
+                name=row.scope_name or row.scope_id,
+                attained=fmt_pct(row.attainment_pct),
+                elapsed=fmt_pct(row.elapsed_pct),
+                projected=format_metric(row.metric, row.projected_amount),
+                target=format_metric(row.metric, row.target_amount),
+            )
+        )
+    st.warning("\n".join(lines), icon=":material/warning:")
+
+
+def pace_statuses(frame: pd.DataFrame) -> list[str]:
+    """Each row's traffic light (`on_pace`, `slightly_behind`, `behind`) from its pace; a row
+    without a pace (zero target, period not started) counts as on pace unless the mart says it
+    is behind."""
+    statuses = []
+    for pace, behind in zip(frame["pace_pct"], frame["is_behind_pace"], strict=True):
+        if not behind:
+            statuses.append("on_pace")
+        elif pace is not None and not pd.isna(pace) and Decimal(str(pace)) >= AMBER_PACE:
+            statuses.append("slightly_behind")
+        else:
+            statuses.append("behind")
+    return statuses
+
+
+def top_and_rest(frame: pd.DataFrame, top: int, rest_label: str) -> pd.DataFrame:
+    """Monthly `net_revenue` per `full_name` cut to the `top` names by total, the others added up
+    under `rest_label`: eight tangled lines become a readable few. Sums stay exact (Decimal)."""
+    totals = frame.groupby("full_name")["net_revenue"].sum().sort_values(ascending=False)
+    keep = list(totals.index[:top])
+    named = frame["full_name"].where(frame["full_name"].isin(keep), rest_label)
+    out = (
+        frame.assign(full_name=named)
+        .groupby(["month", "full_name"], as_index=False, sort=False)["net_revenue"]
+        .sum()
+    )
+    rank = out["full_name"].map({name: i for i, name in enumerate([*keep, rest_label])})
+    return out.assign(rank=rank).sort_values(["rank", "month"]).drop(columns="rank")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from app.context import context
 from app.data.commissions import lines, lines_csv, payouts, points
-from app.i18n import fmt_money, fmt_number, t
+from app.i18n import fmt_money, fmt_number, t, value_label
 from app.ui import empty_notice, help_text
 
 ctx = context()
@@ -117,7 +117,7 @@ for payout in statement.itertuples():
             pd.DataFrame(
                 {
                     t("commissions.col.component"): rows["payout_component"],
-                    t("commissions.col.rule"): rows["rule"],
+                    t("commissions.col.rule"): [value_label("rule", v) for v in rows["rule"]],
                     t("commissions.col.plan"): [
                         f"{p} v{v}"
                         for p, v in zip(rows["plan_id"], rows["plan_version"], strict=True)
@@ -173,7 +173,9 @@ else:
             {
                 t("commissions.col.period"): [f"{d:%Y-%m}" for d in earned["period_start"]],
                 t("commissions.col.rep"): earned["full_name"].fillna(earned["rep_id"]),
-                t("commissions.col.reason"): earned["reason"],
+                t("commissions.col.reason"): [
+                    value_label("incentive", v) for v in earned["reason"]
+                ],
                 t("commissions.col.metric_value"): [fmt_number(v) for v in earned["metric_value"]],
                 t("commissions.col.threshold"): [fmt_number(v) for v in earned["threshold"]],
                 t("commissions.col.points"): [fmt_number(v) for v in earned["points"]],

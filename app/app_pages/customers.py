@@ -7,7 +7,7 @@ import streamlit as st
 from app.context import context
 from app.data.customers import churn_risks, tiers
 from app.data.sales import revenue_by_product_line
-from app.i18n import fmt_money, fmt_number, fmt_pct, t
+from app.i18n import fmt_money, fmt_number, fmt_pct, t, value_label
 from app.ui import empty_notice, help_text, ratio, to_float
 
 ctx = context()
@@ -89,6 +89,7 @@ mix = revenue_by_product_line(ctx.reader, f.selection())
 if mix.empty:
     empty_notice()
 else:
+    mix["product_line"] = [value_label("product_line", v) for v in mix["product_line"]]
     total = mix["net_revenue"].sum()
     mix["share"] = [ratio(v, total) for v in mix["net_revenue"]]
     chart = to_float(mix, "net_revenue", "share")

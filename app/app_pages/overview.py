@@ -1,12 +1,25 @@
 """Overview: how are sales going this period, against last period and the target?"""
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
+from app.alerts import SHOWN_GROUPS, group_alerts, min_elapsed
 from app.context import context
-from app.data.performance import attainment
+from app.data.performance import attainment, behind_pace, count_actuals
 from app.data.sales import deal_kpis, order_kpis
 from app.i18n import fmt_money, fmt_number, fmt_pct, t
-from app.ui import TARGET_METRICS, change, format_metric, headline_scope, help_text, ratio
+from app.period import Period, elapsed_share
+from app.ui import (
+    TARGET_METRICS,
+    alert_group,
+    change,
+    format_metric,
+    headline_scope,
+    help_text,
+    ratio,
+)
 
 ctx = context()
 period = ctx.filters.period
@@ -19,13 +32,27 @@ st.caption(t("overview.caption", period=period.label(), previous=previous.label(
 now = attainment(ctx.reader, period.grain, period.start, scope_type, scope_id)
 before = attainment(ctx.reader, previous.grain, previous.start, scope_type, scope_id)
 
+orders = order_kpis(ctx.reader, ctx.filters.selection())
+orders_before = order_kpis(ctx.reader, ctx.filters.selection(previous))
+
+
+def actual_of(metric: str, rows: pd.DataFrame, which: Period) -> object:
+    """The attainment rows' actual, or when nobody set a target the metric counted directly (the
+    attainment mart has rows only where there is a target; the actual still shows)."""
+    if not rows.empty:
+        return rows["actual_amount"].sum()
+    if metric == "revenue":
+        return order_kpis(ctx.reader, ctx.filters.selection(which))["net_revenue"]
+    return count_actuals(ctx.reader, ctx.filters.selection(which))[metric]
+
+
 st.subheader(t("overview.targets"))
 cards = st.columns(len(TARGET_METRICS))
 for card, metric in zip(cards, TARGET_METRICS, strict=True):
     rows = now[now["metric"] == metric]
-    actual = rows["actual_amount"].sum() if not rows.empty else None
+    actual = actual_of(metric, rows, period)
     target = rows["target_amount"].sum() if not rows.empty else None
-    previous_actual = before.loc[before["metric"] == metric, "actual_amount"].sum()
+    previous_actual = actual_of(metric, before[before["metric"] == metric], previous)
     attained = ratio(actual, target)
     with card:
         st.metric(
@@ -50,8 +77,6 @@ for card, metric in zip(cards, TARGET_METRICS, strict=True):
             st.caption(t("overview.no_target"))
 
 st.subheader(t("overview.process"))
-orders = order_kpis(ctx.reader, ctx.filters.selection())
-orders_before = order_kpis(ctx.reader, ctx.filters.selection(previous))
 deals = deal_kpis(ctx.reader, ctx.filters.selection())
 deals_total = deals[deals["rep_id"].isna()].iloc[0] if not deals.empty else None
 process = st.columns(4)
@@ -85,21 +110,30 @@ process[3].metric(
 )
 
 st.subheader(t("overview.alerts"))
-everyone = attainment(ctx.reader, period.grain, period.start)
-behind = everyone[everyone["is_behind_pace"] & everyone["scope_type"].isin(["team", "rep"])]
-if behind.empty:
-    st.success(t("overview.nobody_behind"))
-for row in behind.itertuples():
-    st.warning(
-        t(
-            "overview.behind",
-            scope=t(f"scope.{row.scope_type}"),
-            name=row.scope_name or row.scope_id,
-            metric=t(f"metric.{row.metric}"),
-            attained=fmt_pct(row.attainment_pct),
-            elapsed=fmt_pct(row.elapsed_pct),
-            projected=format_metric(row.metric, row.projected_amount),
-            target=format_metric(row.metric, row.target_amount),
-        ),
-        icon=":material/warning:",
+elapsed = now["elapsed_pct"].max() if not now.empty else None
+share = float(elapsed) if elapsed is not None else elapsed_share(period, date.today())
+threshold = min_elapsed()
+groups = group_alerts(
+    behind_pace(
+        ctx.reader,
+        period.grain,
+        period.start,
+        period.end,
+        ctx.filters.team_id,
+        ctx.filters.rep_id,
     )
+)
+if share < threshold:
+    st.info(t("overview.too_early", elapsed=fmt_pct(share), threshold=fmt_pct(threshold)))
+elif not groups:
+    st.success(t("overview.nobody_behind"))
+else:
+    st.caption(
+        t("overview.alerts_caption", groups=len(groups), shown=min(len(groups), SHOWN_GROUPS))
+    )
+    for group in groups[:SHOWN_GROUPS]:
+        alert_group(group)
+    if len(groups) > SHOWN_GROUPS:
+        with st.expander(t("overview.show_all", count=len(groups) - SHOWN_GROUPS)):
+            for group in groups[SHOWN_GROUPS:]:
+                alert_group(group)

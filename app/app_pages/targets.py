@@ -7,7 +7,17 @@ import streamlit as st
 from app.context import context
 from app.data.performance import attainment, team_reps
 from app.i18n import fmt_pct, t
-from app.ui import TARGET_METRICS, empty_notice, format_metric, help_text, to_float
+from app.ui import (
+    AMBER_PACE,
+    STATUS_COLOURS,
+    TARGET_METRICS,
+    empty_notice,
+    format_metric,
+    gap_words,
+    help_text,
+    pace_statuses,
+    to_float,
+)
 
 ctx = context()
 period = ctx.filters.period
@@ -46,8 +56,8 @@ def attainment_table(frame: pd.DataFrame) -> None:
             t("targets.col.projected"): [
                 format_metric(metric, v) for v in frame["projected_amount"]
             ],
-            t("targets.col.gap"): [format_metric(metric, v) for v in frame["gap_to_target"]],
-            t("targets.col.behind"): ["⚠️" if b else "" for b in frame["is_behind_pace"]],
+            t("targets.col.gap"): [gap_words(metric, v) for v in frame["gap_to_target"]],
+            t("targets.col.status"): [t(f"status.{s}") for s in pace_statuses(frame)],
         }
     )
     st.dataframe(
@@ -80,9 +90,7 @@ def pace_chart(frame: pd.DataFrame) -> alt.Chart:
     """Attainment per scope as bars; the tick is the share of the period already elapsed."""
     data = to_float(frame, "attainment_pct", "elapsed_pct")
     data["name"] = data["scope_name"].fillna(data["scope_id"])
-    data["status"] = [
-        t("targets.behind") if b else t("targets.on_pace") for b in data["is_behind_pace"]
-    ]
+    data["status"] = [t(f"status.{s}") for s in pace_statuses(frame)]
     bars = (
         alt.Chart(data)
         .mark_bar()
@@ -91,7 +99,15 @@ def pace_chart(frame: pd.DataFrame) -> alt.Chart:
             x=alt.X(
                 "attainment_pct:Q", axis=alt.Axis(format="%"), title=t("targets.col.attainment")
             ),
-            color=alt.Color("status:N", title=None),
+            color=alt.Color(
+                "status:N",
+                title=t("targets.legend"),
+                scale=alt.Scale(
+                    domain=[t(f"status.{s}") for s in STATUS_COLOURS],
+                    range=list(STATUS_COLOURS.values()),
+                ),
+                legend=alt.Legend(orient="bottom"),
+            ),
         )
     )
     ticks = (
@@ -102,19 +118,31 @@ def pace_chart(frame: pd.DataFrame) -> alt.Chart:
     return bars + ticks
 
 
-levels = st.tabs([t("scope.region"), t("scope.team"), t("scope.rep"), t("scope.company")])
-for tab, level in zip(levels, ["region", "team", "rep", "company"], strict=True):
+# The viewer's own scope first (a rep: themselves; a manager: their teams; finance: the company),
+# and only the levels they have rows at, so the page never opens on an empty tab.
+order = {
+    "rep": ["rep", "team", "region", "company"],
+    "manager": ["team", "rep", "region", "company"],
+    "finance": ["company", "region", "team", "rep"],
+}[ctx.viewer.role]
+frames = {}
+for level in order:
+    frame = rows[rows["scope_type"] == level]
+    if ctx.filters.team_id and level == "team":
+        frame = frame[frame["scope_id"] == ctx.filters.team_id]
+    if ctx.filters.rep_id and level == "rep":
+        frame = frame[frame["scope_id"] == ctx.filters.rep_id]
+    if not frame.empty:
+        frames[level] = frame
+if not frames:
+    empty_notice()
+for tab, frame in zip(
+    st.tabs([t(f"scope.{level}") for level in frames]), frames.values(), strict=True
+):
     with tab:
-        frame = rows[rows["scope_type"] == level]
-        if ctx.filters.team_id and level == "team":
-            frame = frame[frame["scope_id"] == ctx.filters.team_id]
-        if ctx.filters.rep_id and level == "rep":
-            frame = frame[frame["scope_id"] == ctx.filters.rep_id]
-        if frame.empty:
-            empty_notice()
-            continue
         st.altair_chart(pace_chart(frame), use_container_width=True)
         attainment_table(frame)
+st.caption(t("targets.legend_note", amber=fmt_pct(AMBER_PACE, 0)))
 
 st.subheader(t("targets.drill"))
 teams = rows[rows["scope_type"] == "team"]

@@ -33,6 +33,7 @@ def stages(reader: Reader, selection: Selection) -> pd.DataFrame:
             max(cells.stage_label) as stage_label,
             max(cells.stage_display_order) as stage_display_order,
             bool_or(cells.is_closed_stage) as is_closed_stage,
+            bool_or(cells.is_won_stage) as is_won_stage,
             sum(cells.deals_entered) as deals_entered,
             sum(cells.deals_advanced) as deals_advanced,
             sum(cells.deals_won) as deals_won,
@@ -100,8 +101,9 @@ def loss_reasons(reader: Reader, selection: Selection) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def lead_source_quality(reader: Reader, selection: Selection) -> pd.DataFrame:
-    """Per lead source, deals created in `[start, end)`: how many, won, lost, win rate (won /
-    closed) and won amount in the reporting currency."""
+    """Per lead source, the cohort of deals created in `[start, end)` and what became of them by
+    now: how many, won, lost, still open, win rate (won / closed) and won amount in the reporting
+    currency. A cohort, not the deals won in the period: a source is judged by its own deals."""
     return reader.read(
         f"""
         select
@@ -109,6 +111,7 @@ def lead_source_quality(reader: Reader, selection: Selection) -> pd.DataFrame:
             count(*) as deals_created,
             count(*) filter (where deals.is_won) as deals_won,
             count(*) filter (where deals.is_closed and not deals.is_won) as deals_lost,
+            count(*) filter (where not deals.is_closed) as deals_open,
             round(1.0 * count(*) filter (where deals.is_won)
                 / nullif(count(*) filter (where deals.is_closed), 0), 4) as win_rate,
             coalesce(sum(deals.deal_reporting_amount) filter (where deals.is_won), 0)
@@ -127,16 +130,22 @@ def lead_source_quality(reader: Reader, selection: Selection) -> pd.DataFrame:
 def stuck_deals(reader: Reader, selection: Selection) -> pd.DataFrame:
     """Open deals that have sat in their current stage longer than the 90th percentile of the
     finished visits to that stage (`dim_pipeline_stages.p90_dwell_days`), as of the data date
-    (the period does not apply: a deal is stuck now or not)."""
+    (the period does not apply: a deal is stuck now or not), with the owner to chase."""
     return reader.read(
         f"""
         with as_of as (
             select coalesce(max(data_date), current_date) as data_date
             from marts.fct_target_attainment
+        ),
+        owners as (
+            select distinct on (rep_id) rep_id, full_name
+            from marts.dim_reps
+            order by rep_id, valid_from desc
         )
         select
             deals.deal_id, deals.deal_name, deals.pipeline_label, deals.stage_label,
-            deals.rep_id, deals.deal_reporting_amount, deals.reporting_currency,
+            deals.rep_id, coalesce(owners.full_name, deals.rep_id) as owner_name,
+            deals.deal_reporting_amount, deals.reporting_currency,
             history.entered_at,
             round(cast(extract(epoch from (as_of.data_date + interval '1 day' - history.entered_at))
                 / 86400 as numeric), 1) as days_in_stage,
@@ -144,6 +153,7 @@ def stuck_deals(reader: Reader, selection: Selection) -> pd.DataFrame:
         from marts.fct_deal_stage_history as history
         inner join marts.fct_deals as deals on history.deal_id = deals.deal_id
         inner join marts.dim_pipeline_stages as stages on history.stage_id = stages.stage_id
+        left join owners on deals.rep_id = owners.rep_id
         cross join as_of
         where history.is_current_stage and not deals.is_closed
             and as_of.data_date + interval '1 day' - history.entered_at

@@ -54,6 +54,33 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+# Codes with a parameter: `tier_band_2`, `spif:services_launch`, `clawback:base_rate`.
+_PARAMETERISED = (
+    ("tier_band_", "tier_band"),
+    ("spif:", "spif"),
+    ("clawback:", "clawback"),
+    ("adjustment:", "adjustment"),
+)
+
+
+def value_label(kind: str, value: object) -> str:
+    """A data value (a loss reason, lead source, product line, plan rule, incentive kind...) in
+    the viewer's language, from the catalogue's `values.<kind>.<value>`; the raw value when the
+    catalogue has none, so a new code in the data still shows, untranslated, never blank."""
+    if value is None or value != value:
+        return ""
+    raw = str(value)
+    labels = catalogue(language())
+    if f"values.{kind}.{raw}" in labels:
+        return labels[f"values.{kind}.{raw}"]
+    for prefix, name in _PARAMETERISED:
+        key = f"values.{kind}.{name}"
+        if raw.startswith(prefix) and key in labels:
+            rest = raw.removeprefix(prefix)
+            return labels[key].format(detail=value_label(kind, rest) if ":" in prefix else rest)
+    return raw
+
+
 def _locale() -> str:
     return _BABEL_LOCALES[language()]
 

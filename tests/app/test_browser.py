@@ -4,13 +4,22 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from app.browser import chromium_installed, headless_chromium, served_app, sign_in, wait_for_heading
+from app.browser import (
+    chromium_installed,
+    fill_sign_in,
+    headless_chromium,
+    served_app,
+    sign_in,
+    wait_for_heading,
+)
 from ingestion.platform.paths import PROJECT_ROOT
 
 SCREENSHOT = PROJECT_ROOT / ".state" / "test-artifacts" / "app_browser.png"
@@ -25,7 +34,11 @@ pytestmark = pytest.mark.skipif(
 @pytest.fixture
 def app_url(app_users: Path, warehouse_url: str, tmp_path: Path) -> Iterator[str]:
     """The app served by `streamlit run` on a free port, on the test warehouse."""
-    environment = {"WAREHOUSE_URL": warehouse_url, "APP_USERS_FILE": str(app_users)}
+    environment = {
+        "WAREHOUSE_URL": warehouse_url,
+        "APP_USERS_FILE": str(app_users),
+        "APP_STATE_DIR": str(tmp_path / "state"),
+    }
     with served_app(environment, tmp_path / "streamlit.log") as url:
         yield url
 
@@ -55,3 +68,50 @@ def test_sign_in_switch_page_and_language_in_chromium(app_url: str, browser, cre
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     assert browser.save_screenshot(str(SCREENSHOT))
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_a_deep_link_opens_its_page_with_its_filters_after_sign_in(
+    app_url: str, browser, credentials
+) -> None:
+    login, password = credentials("manager")
+    browser.get(f"{app_url}/team?lang=en&grain=month&period=2026-01&team=11")
+    fill_sign_in(browser, login, password, "en")
+    wait_for_heading(browser, "Team and reps")
+    assert "/team?" in browser.current_url
+    assert "period=2026-01" in browser.current_url and "team=11" in browser.current_url
+
+
+def test_a_reload_and_a_new_tab_keep_the_viewer_signed_in_until_sign_out(
+    app_url: str, browser, credentials
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as until
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    login, password = credentials("finance")
+    sign_in(browser, app_url, login, password, language="en")
+    WebDriverWait(browser, 30).until(lambda driver: driver.get_cookie("spw_session"))
+    payload = browser.get_cookie("spw_session")["value"].split(".")[0]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert set(claims) == {"login", "iat", "exp"} and claims["login"] == login  # no password
+
+    browser.refresh()
+    wait_for_heading(browser, "Overview")
+    assert not browser.find_elements(By.CSS_SELECTOR, "input[type=password]")
+
+    first_tab = browser.current_window_handle
+    browser.switch_to.new_window("tab")
+    browser.get(f"{app_url}/funnel?lang=en")
+    wait_for_heading(browser, "Funnel")
+    second_tab = browser.current_window_handle
+
+    browser.switch_to.window(first_tab)
+    browser.find_element(By.XPATH, "//button[.//p[text()='Sign out']]").click()
+    form = until.presence_of_element_located((By.CSS_SELECTOR, "input[type=password]"))
+    WebDriverWait(browser, 30).until(form)
+    # a reload here, or in the other tab, does not sign in again (the cookie is gone, and a copy
+    # of it is refused by the server: tests/app/test_session.py)
+    for tab in (first_tab, second_tab):
+        browser.switch_to.window(tab)
+        browser.refresh()
+        WebDriverWait(browser, 30).until(form)

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 import streamlit as st
 
-from app.i18n import LANGUAGES, catalogue, fmt_compact, fmt_money, fmt_month, fmt_pct
+from app.i18n import (
+    LANGUAGES,
+    catalogue,
+    fmt_compact,
+    fmt_money,
+    fmt_month,
+    fmt_pct,
+    value_label,
+)
 
 APP_DIR = Path(__file__).resolve().parents[2] / "app"
 # Keys the code builds from a value (t(f"metric.{metric}")): every value it can take.
@@ -25,6 +33,8 @@ DYNAMIC_KEYS = {
     "team.col": ["visits", "calls", "meetings"],
     "filters": ["team", "rep", "pipeline", "source"],
     "help": ["team", "rep", "pipeline", "source"],
+    "status": ["on_pace", "slightly_behind", "behind"],
+    "gap": ["short_by", "ahead_by", "on_target"],
 }
 
 
@@ -73,5 +83,58 @@ def test_numbers_follow_the_locale(
         assert fmt_pct(Decimal("0.8534")) == pct
         assert fmt_compact(Decimal("1234567")) == compact
         assert fmt_month(date(2026, 2, 1)) == month
+    finally:
+        del st.session_state["lang"]
+
+
+# Data values the app shows, by the catalogue kind they are labelled with: the marts' column.
+SHOWN_VALUES = {
+    "loss_reason": "select distinct loss_reason from marts.fct_deals",
+    "lead_source": "select distinct lead_source from marts.fct_deals",
+    "product_line": "select distinct product_line from marts.dim_products",
+    "rule": "select distinct rule from marts.fct_commission_lines",
+    "incentive": "select distinct reason from marts.fct_incentive_points",
+}
+
+
+def _demo_values() -> dict[str, set[str]]:
+    """The values the demo company generates (its rules come from the same plan options)."""
+    from ingestion.demo.company import LEAD_SOURCES, LOSS_REASONS, PRODUCT_LINES
+
+    return {
+        "loss_reason": set(LOSS_REASONS[0]),
+        "lead_source": set(LEAD_SOURCES[0]),
+        "product_line": set(PRODUCT_LINES),
+    }
+
+
+def _has_zh_label(kind: str, value: str) -> bool:
+    st.session_state["lang"] = "zh"
+    try:
+        label = value_label(kind, value)
+    finally:
+        del st.session_state["lang"]
+    # a SPIF is named by the plan file's own id (`spif:services_launch`): shown as written
+    code = re.sub(r"spif:[\w-]+", "spif", value)
+    label = re.sub(r"专项激励 [\w-]+", "专项激励", label)
+    return label != code and not re.search(r"[a-z]{3,}_[a-z]", label)
+
+
+def test_every_data_value_shown_in_chinese_has_a_label(require_marts, query) -> None:
+    require_marts("fct_deals", "dim_products", "fct_commission_lines", "fct_incentive_points")
+    unlabelled = []
+    for kind, sql in SHOWN_VALUES.items():
+        values = {row[0] for row in query(sql) if row[0]} | _demo_values().get(kind, set())
+        unlabelled += [(kind, v) for v in sorted(values) if not _has_zh_label(kind, v)]
+    assert unlabelled == []
+
+
+def test_an_unknown_code_falls_back_to_itself_and_parameters_are_kept() -> None:
+    st.session_state["lang"] = "zh"
+    try:
+        assert value_label("lead_source", "carrier_pigeon") == "carrier_pigeon"
+        assert value_label("rule", "tier_band_2") == "阶梯档 2"
+        assert value_label("rule", "clawback:base_rate") == "追回：基础提成"
+        assert value_label("rule", "spif:services_launch") == "专项激励 services_launch"
     finally:
         del st.session_state["lang"]
