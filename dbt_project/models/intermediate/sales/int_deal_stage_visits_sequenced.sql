@@ -32,7 +32,7 @@ stage_changes as (
 ),
 
 stages as (
-    select * from {{ ref('stg_crm__pipeline_stages') }}
+    select * from {{ ref('int_crm_pipeline_stages_unioned') }}
 ),
 
 {% if is_incremental() %}

@@ -1,11 +1,11 @@
 with
 
 pipelines as (
-    select * from {{ ref('stg_crm__pipelines') }}
+    select * from {{ ref('int_crm_pipelines_unioned') }}
 ),
 
 stages as (
-    select * from {{ ref('stg_crm__pipeline_stages') }}
+    select * from {{ ref('int_crm_pipeline_stages_unioned') }}
 ),
 
 stage_visits as (

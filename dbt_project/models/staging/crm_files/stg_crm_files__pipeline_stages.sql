@@ -12,7 +12,8 @@ final as (
         display_order::integer as display_order,
         (is_won or is_lost) as is_closed,
         is_won,
-        probability::numeric(9, 4) as win_probability
+        probability::numeric(9, 4) as win_probability,
+        'crm_files' as source_system
     from source
 )
 
