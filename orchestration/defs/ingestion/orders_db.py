@@ -8,12 +8,13 @@ from dagster_dlt import DagsterDltResource, dlt_assets
 
 from ingestion.pipelines import append_first_loads, raw_pipeline
 from ingestion.sources.orders_db import orders_db
-from ingestion.sources.orders_db.settings import LOADER_FILE_FORMAT
+from ingestion.sources.orders_db.settings import LOADER_FILE_FORMAT, with_declared_columns
 from orchestration.defs.ingestion.loading import load_source
 from orchestration.defs.ingestion.translator import DEFINITION_TIME_URL, RawTableTranslator
 from orchestration.retries import retry_with_backoff
 
-TABLES = orders_db(credentials=DEFINITION_TIME_URL)
+# declared columns: an own-data warehouse without an orders database still gets staging's columns
+TABLES = with_declared_columns(orders_db(credentials=DEFINITION_TIME_URL))
 
 
 @dlt_assets(
