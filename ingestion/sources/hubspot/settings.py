@@ -102,3 +102,19 @@ COLUMN_HINTS: dict[str, dict[str, str]] = {
     "notes": {**_ENGAGEMENT, "hs_lastmodifieddate": "timestamp"},
     "tasks": {**_ENGAGEMENT, "hs_lastmodifieddate": "timestamp"},
 }
+
+# what the staging models read of the pipelines and of their stages, dlt's child table of
+# `pipelines` that only unnesting real pipelines creates: a CRM skipped in own-data mode
+# creates both empty with these columns (orchestration/defs/ingestion/hubspot.py), so the
+# file user's own pipelines still build (typed as the API's JSON loads them)
+SKIPPED_PIPELINE_COLUMNS: dict[str, dict[str, str]] = {
+    "pipelines": {"id": "text", "label": "text", "display_order": "bigint"},
+    "pipelines__stages": {
+        "id": "text",
+        "label": "text",
+        "display_order": "bigint",
+        "metadata__is_closed": "text",
+        "metadata__probability": "text",
+        "_dlt_parent_id": "text",
+    },
+}
