@@ -264,3 +264,20 @@ def test_rep_activity_and_headline_kpis(pipeline_runs, query) -> None:
         ("2026-03-01", D("34545.00"), 5, D("6909.00"), 3, D("17000.00"), D("5666.67"),
          D("0.6667"), D("43.50"), D("6000.00"), D("0.0917")),
     ]  # fmt: skip
+
+
+def test_names_in_the_org_files_win_over_the_crm(pipeline_runs, query) -> None:
+    # South A's CRM export mapping names 104 and 105 陈丹 and 刘伊; finance's org/reps.csv
+    # names them Dan Chen and Eve Liu, and the org files win.
+    rows = query(
+        "select rep_id, full_name, email from marts.dim_reps"
+        " where rep_id in ('104', '105') and is_current order by 1"
+    )
+    assert rows == [
+        ("104", "Dan Chen", "dan@tiny.example"),
+        ("105", "Eve Liu", "eve@tiny.example"),
+    ]
+    # the team's manager shows the same name
+    assert query("select manager_full_name from marts.dim_teams where team_id = '21'") == [
+        ("Dan Chen",)
+    ]

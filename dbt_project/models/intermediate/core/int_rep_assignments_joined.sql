@@ -1,7 +1,8 @@
 {#-
     One row per rep (CRM owner) and team assignment period, with the team's region and manager.
     An owner finance has no assignment for gets one open-ended row on their CRM primary team, so
-    every owner appears. `source_system` says which input the period came from: finance's
+    every owner appears. Names and emails in finance's org files win over the CRM's (a manager
+    with no CRM account still shows a name). `source_system` says which input the period came from: finance's
     assignments (`finance_files`) or the CRM owner record (`hubspot` / `crm_files`).
 -#}
 with
@@ -64,10 +65,11 @@ periods as (
 final as (
     select
         periods.owner_id as rep_id,
-        owners.email,
+        -- finance's org files name people as the company knows them: they win over the CRM's
+        coalesce(reps.email, owners.email) as email,
         owners.first_name,
         owners.last_name,
-        owners.full_name,
+        coalesce(reps.full_name, owners.full_name) as full_name,
         coalesce(reps.role, 'rep') as role,
         periods.team_id,
         teams.team_name,
