@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install warehouse demo demo-advance demo-remove dagster-home pipeline run serve test test-faults lint stop dbt-docs close-period statement bench screenshot
+.PHONY: help install warehouse demo demo-advance demo-remove dagster-home pipeline run serve test test-fast test-faults lint stop dbt-docs close-period statement bench screenshot
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ statement: warehouse ## a rep's commission statement: make statement REP=<rep_id
 
 test: install ## run the whole test suite (the slow fault-injection tests: make test-faults)
 	@$(PY) -m pytest
+
+test-fast: install ## run only the tests that need no database (pure Python, under a minute)
+	@$(PY) -m pytest -q -m 'not needs_db and not faults'
 
 test-faults: install ## run only the slow fault-injection tests (kill -9, restarts, concurrent runs)
 	@$(PY) -m pytest -m faults

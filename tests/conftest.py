@@ -26,6 +26,17 @@ from ingestion.platform.warehouse_url import (
     with_database,
 )
 
+# Fixtures that start or reach a real PostgreSQL server: a test using one of them, directly or
+# through another fixture, is marked `needs_db`; `make test-fast` runs the others (pure Python).
+DB_FIXTURES = frozenset({"warehouse_url", "trust_socket_url", "own_server"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the database, from the fixtures it uses (see `DB_FIXTURES`)."""
+    for item in items:
+        if DB_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.needs_db)
+
 
 def _server_url() -> str:
     url = os.environ.get("WAREHOUSE_URL")

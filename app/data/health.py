@@ -77,6 +77,28 @@ def check_results(reader: Reader) -> pd.DataFrame:
     )
 
 
+# The dbt test that proves every payout equals the sum of its lines (its one home: the app reads
+# its result rather than recomputing it).
+PAYOUT_RECONCILIATION_TEST = "assert_payout_is_the_sum_of_its_lines"
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def latest_test_result(reader: Reader, test_name: str) -> pd.DataFrame:
+    """The latest recorded result of one dbt test, by its name (the third part of its
+    `unique_id`, e.g. a singular test's file name): status, failing rows and when it ran.
+    Empty when no recorded build ran it yet."""
+    return reader.read(
+        """
+        select unique_id, status, failures, finished_at
+        from app_meta.check_results
+        where split_part(unique_id, '.', 3) = :test_name
+        order by finished_at desc
+        limit 1
+        """,
+        test_name=test_name,
+    )
+
+
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def quality_results(reader: Reader) -> pd.DataFrame:
     """The latest Great Expectations validation of each suite and table."""

@@ -216,6 +216,30 @@ def test_commissions_reconcile_and_export(sign_in, require_marts) -> None:
     assert "4 lines, totalling 188.00 CNY." in [caption.value for caption in app.caption]
 
 
+def test_the_reconciliation_banner_is_the_dbt_tests_last_result(sign_in, query) -> None:
+    # A later build whose dbt test found 2 payouts off their lines: the page says so from that
+    # result (the marts themselves still reconcile, so recomputing would have said all is well).
+    query(
+        "insert into app_meta.refreshes values ('reconcile-probe', now() + interval '1 day', 9, 1);"
+        " insert into app_meta.check_results values ('reconcile-probe',"
+        " 'test.sales_warehouse.assert_payout_is_the_sum_of_its_lines', 'test', 'fail', 2,"
+        " 'Got 2 results', '2030-01-02 03:04+00')"
+    )
+    try:
+        app = sign_in("finance", **FEBRUARY)
+        app.switch_page("app_pages/commissions.py").run()
+        assert [box.value for box in app.error] == [
+            "The last build found 2 payouts that do not equal the sum of their lines"
+            " (dbt test, 2030-01-02 03:04 UTC): see Data health."
+        ]
+        assert not [box.value for box in app.success if "reconcile" in box.value]
+    finally:
+        query(
+            "delete from app_meta.check_results where invocation_id = 'reconcile-probe';"
+            " delete from app_meta.refreshes where invocation_id = 'reconcile-probe'"
+        )
+
+
 def test_a_rep_sees_only_themselves_and_a_manager_their_teams(sign_in) -> None:
     bob = sign_in("rep", **FEBRUARY)
     assert bob.selectbox(key="filter_rep").options == ["All", "Bob Li"]

@@ -1,7 +1,12 @@
 {#-
     Recoverable draws and their recoveries for open periods (closed ones are frozen). A period's
-    earnings are all its other open lines, adjustments included. The carry-forward itself is the
-    `recoverable_draw_carry_forward` macro.
+    earnings are all its other open lines, adjustments included. The carry-forward is sequential
+    (each period needs the balance the previous one left), so `carried` is a recursive CTE over
+    consecutive `period_number`s (1, 2, 3... per rep), from a period 0 owing nothing:
+      open period:   draw     = guarantee - earned when earned falls short (else 0)
+                     recovery = the smaller of the outstanding balance and earned - guarantee
+                     (any earnings when the plan no longer guarantees anything)
+      closed period: the frozen draw and recovery, so a closed period's balance never moves
 -#}
 with recursive
 
@@ -85,8 +90,62 @@ sequenced as (
             and rep_periods.period_start = closed_draws.period_start
 ),
 
+period_amounts as (
+    select
+        rep_id,
+        period_number,
+        is_closed,
+        closed_recovery_amount,
+        case
+            when is_closed then closed_draw_amount
+            else greatest(coalesce(guarantee_amount, 0) - earned_amount, 0)
+        end as draw_amount,
+        greatest(earned_amount - coalesce(guarantee_amount, 0), 0) as recoverable_amount
+    from sequenced
+),
+
 carried as (
-    {{ recoverable_draw_carry_forward('sequenced') }}
+    -- Period 0 of every rep: nothing drawn, nothing outstanding; each step then adds a period.
+    select
+        rep_id,
+        cast(0 as bigint) as period_number,
+        cast(0 as numeric) as draw_amount,
+        cast(0 as numeric) as recovery_amount,
+        cast(0 as numeric) as balance_after_amount
+    from period_amounts
+    where period_number = 1
+    union all
+    -- What is left after an open period: its draw plus whatever its earnings did not repay
+    -- (the balance less the recovery, min(balance, recoverable), is max(balance - recoverable, 0)).
+    select
+        next_period.rep_id,
+        next_period.period_number,
+        cast(next_period.draw_amount as numeric) as draw_amount,
+        cast(
+            case
+                when next_period.is_closed then next_period.closed_recovery_amount
+                else least(carried.balance_after_amount, next_period.recoverable_amount)
+            end
+            as numeric
+        ) as recovery_amount,
+        cast(
+            case
+                when next_period.is_closed
+                    then
+                        carried.balance_after_amount
+                        + next_period.draw_amount
+                        - next_period.closed_recovery_amount
+                else
+                    next_period.draw_amount
+                    + greatest(carried.balance_after_amount - next_period.recoverable_amount, 0)
+            end
+            as numeric
+        ) as balance_after_amount
+    from carried
+    inner join period_amounts as next_period
+        on
+            carried.rep_id = next_period.rep_id
+            and carried.period_number + 1 = next_period.period_number
 ),
 
 movements as (
