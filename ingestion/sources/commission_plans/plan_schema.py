@@ -140,6 +140,13 @@ class Draw(_Strict):
     monthly_amount: Money
 
 
+# What a month whose lines add up to less than zero (a clawback with no sales) does, when the
+# plan has no draw (a draw tops every short month up to its guarantee, negative ones included):
+# `carry_forward` pays 0 and recovers the negative balance from later positive months,
+# `write_off` pays 0 and forgets it, `pay_negative` pays the negative amount (the rep owes it).
+NegativeMonth = Literal["carry_forward", "write_off", "pay_negative"]
+
+
 class CountThreshold(_Strict):
     """A month's count (visits, trainings) reaching `threshold` earns `points`; with
     `points_per_extra`, each one above the threshold earns that many more (threshold 20, 10
@@ -196,6 +203,7 @@ class PlanVersion(_Strict):
     manager_override: ManagerOverride | None = None
     clawback: Clawback | None = None
     draw: Draw | None = None
+    negative_month: NegativeMonth = "carry_forward"
     process: Process | None = None
     growth: Growth | None = None
     spifs: list[Spif] = []
