@@ -83,7 +83,7 @@ def test_credit_splits_must_sum_to_one_hundred_percent(tmp_path: Path) -> None:
     )
     folder = _folder(tmp_path, {"p1.yaml": VALID_PLAN, "credit_splits.yaml": splits})
     # 0.6 + 0.3 = 0.9: 10% of the deal would be credited to nobody
-    expected = r"credit splits: field credit_splits\[0\]: .*sum to 90"
+    expected = r"credit splits: field credit_splits\[0\] \(deal D9\): .*sum to 90"
     with pytest.raises(PlanFileError, match=expected):
         PlanFolder.read(folder)
 
