@@ -51,8 +51,8 @@ pipeline: demo dagster-home ## run the warehouse pipeline job once (no UIs)
 run: pipeline ## set up, run the pipeline on the demo, serve the Dagster UI and the app (ports below)
 	@$(PY) -m orchestration.serve
 
-close-period: warehouse dagster-home ## freeze a commission period: make close-period PERIOD=YYYY-MM
-	@test -n "$(PERIOD)" || { echo "close-period: give the month, e.g. make close-period PERIOD=2026-01"; exit 2; }
+close-period: warehouse dagster-home ## freeze commission months: make close-period PERIOD=YYYY-MM[..YYYY-MM]
+	@test -n "$(PERIOD)" || { echo "close-period: give the month or range, e.g. make close-period PERIOD=2026-01 or PERIOD=2026-01..2026-10"; exit 2; }
 	@$(PY) -m orchestration.incentives close-period $(PERIOD)
 
 statement: warehouse ## a rep's commission statement: make statement REP=<rep_id> PERIOD=YYYY-MM [FORMAT=html|csv]

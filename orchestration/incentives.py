@@ -1,11 +1,13 @@
 """Incentives commands: close a commission period, and export a rep's statement.
 
     python -m orchestration.incentives close-period 2026-01      # make close-period PERIOD=2026-01
+    python -m orchestration.incentives close-period 2026-01..2026-10   # one build for the range
     python -m orchestration.incentives statement 101 2026-01 --format html --out statements/
 
-Closing runs the Dagster job `close_commission_period` for that monthly partition, recorded in
-the instance at `DAGSTER_HOME` like any run. A statement lists every line of the rep's period with
-its source and rule, exactly as `marts.fct_commission_lines` holds it, and the payout's totals.
+Closing runs the Dagster job `close_commission_period` for that monthly partition (or range),
+recorded in the instance at `DAGSTER_HOME` like any run. A statement lists every line of the
+rep's period with its source and rule, exactly as `marts.fct_commission_lines` holds it, and the
+payout's totals.
 """
 
 from __future__ import annotations
@@ -19,6 +21,10 @@ from pathlib import Path
 
 import psycopg2
 from dagster import DagsterInstance
+from dagster._core.storage.tags import (
+    ASSET_PARTITION_RANGE_END_TAG,
+    ASSET_PARTITION_RANGE_START_TAG,
+)
 
 from ingestion.platform.warehouse_url import WarehouseError, export_environment
 
@@ -38,15 +44,55 @@ PAYOUT_TOTALS = (
 )
 
 
-def close_period(period: str) -> int:
-    """Run the period-close job for `period` (YYYY-MM); 0 when the period is now closed."""
-    from orchestration.definitions import defs
-    from orchestration.defs.incentives.period_close import PERIOD_CLOSE_JOB_NAME
+def period_range(period: str) -> tuple[str, str]:
+    """The first and last month of `YYYY-MM` or `YYYY-MM..YYYY-MM`; ValueError naming the form."""
+    first, _, last = period.partition("..")
+    last = last or first
+    try:
+        start, end = (dt.datetime.strptime(month, "%Y-%m").date() for month in (first, last))
+    except ValueError:
+        raise ValueError(
+            f"PERIOD={period}: give a month, YYYY-MM, or a range, YYYY-MM..YYYY-MM"
+        ) from None
+    if end < start:
+        raise ValueError(f"PERIOD={period}: the range ends before it starts")
+    return first, last
 
+
+def refuse_open_predecessors(url: str, first: str) -> None:
+    """Fail fast, before any run, when months before `first` are still open (the close job
+    checks again under its lock)."""
+    from orchestration.defs.incentives.period_close import (
+        PeriodCloseError,
+        open_periods_before,
+        still_open_message,
+    )
+
+    period_start = dt.datetime.strptime(first, "%Y-%m").date()
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        earlier = open_periods_before(cur, period_start)
+    if earlier:
+        raise PeriodCloseError(still_open_message(earlier, period_start))
+
+
+def close_period(period: str) -> int:
+    """Run the period-close job for `period` (YYYY-MM, or a range YYYY-MM..YYYY-MM closed oldest
+    first in one run); 0 when every month of it is now closed."""
+    from orchestration.definitions import defs
+    from orchestration.defs.incentives.period_close import PERIOD_CLOSE_JOB_NAME, PeriodCloseError
+
+    first, last = period_range(period)
+    try:
+        refuse_open_predecessors(export_environment(), first)
+    except PeriodCloseError as exc:
+        print(f"close-period: {exc}", file=sys.stderr)
+        return 1
     job = defs.resolve_job_def(PERIOD_CLOSE_JOB_NAME)
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(
-            instance=instance, partition_key=period, raise_on_error=False
+            instance=instance,
+            tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last},
+            raise_on_error=False,
         )
     if result.success:
         print(f"close-period: {period} closed (run {result.run_id})", file=sys.stderr)
@@ -143,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.incentives")
     commands = parser.add_subparsers(dest="command", required=True)
     close = commands.add_parser("close-period", help="freeze a commission period")
-    close.add_argument("period", help="the month, YYYY-MM")
+    close.add_argument("period", help="the month, YYYY-MM, or a range, YYYY-MM..YYYY-MM")
     statement = commands.add_parser("statement", help="export a rep's statement for a period")
     statement.add_argument("rep_id")
     statement.add_argument("period", help="the month, YYYY-MM")

@@ -111,6 +111,11 @@ def tiny_warehouse(
     export_environment()
     try:
         with tiny_company_sources(orders_url, state / "sources", plans=PLANS) as environment:
+            # 105 (hired 15 February) gets a February revenue target, to be prorated alike by
+            # the attainment marts and the commission engine (no plan here pays on a target)
+            targets = state / "sources" / "finance" / "targets" / "monthly_targets_2026.csv"
+            with targets.open("a", encoding="utf-8") as handle:
+                handle.write("rep,105,revenue,2026-02,100000\n")
             os.environ.update(environment)
             yield url, orders_url
     finally:
@@ -190,7 +195,59 @@ def history(
     seen["payouts_rebuilt"] = _rows(
         url, f"select {PAYOUT_COLUMNS}, status from marts.fct_payouts order by 1, 2"
     )
+    _range_close(url, seen)
+    _target_of_105(url, seen)
     return seen
+
+
+def _range_close(url: str, seen: dict[str, object]) -> None:
+    """March cannot close while February is open; the range February..March closes both."""
+    from orchestration.defs.incentives.period_close import PeriodCloseError
+    from orchestration.incentives import close_period, refuse_open_predecessors
+
+    with pytest.raises(PeriodCloseError) as refused:
+        refuse_open_predecessors(url, "2026-03")
+    seen["refusal"] = str(refused.value)
+    seen["out_of_order"] = close_period("2026-03")
+    spring = "period_start between '2026-02-01' and '2026-03-01'"
+    seen["spring_before_close"] = _rows(
+        url, f"select {PAYOUT_COLUMNS} from marts.fct_payouts where {spring} order by 1, 2"
+    )
+    seen["range_closed"] = close_period("2026-02..2026-03")
+    seen["closed_months"] = [
+        str(month)
+        for (month,) in _rows(
+            url, "select period_start from incentives_closed.closed_periods order by 1"
+        )
+    ]
+    seen["spring_frozen"] = _rows(
+        url, f"select {PAYOUT_COLUMNS} from incentives_closed.payouts where {spring} order by 1, 2"
+    )
+    seen["spring_statuses"] = _rows(
+        url, f"select distinct status from marts.fct_payouts where {spring}"
+    )
+
+
+def _target_of_105(url: str, seen: dict[str, object]) -> None:
+    """105's February target and attainment, as the attainment mart and the engine see them."""
+    from orchestration.resources import DBT_EXECUTABLE, DBT_PROJECT_DIR
+
+    subprocess.run(
+        [str(DBT_EXECUTABLE), "run", "--quiet", "--select", "fct_target_attainment"]
+        + ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+        check=True,
+    )
+    seen["attainment_105"] = _rows(
+        url,
+        "select target_amount, attainment_pct from marts.fct_target_attainment"
+        " where scope_type = 'rep' and scope_id = '105' and metric = 'revenue'"
+        " and period_type = 'month' and period_start = '2026-02-01'",
+    )
+    seen["engine_105"] = _rows(
+        url,
+        "select prorated_target_amount from intermediate.int_rep_periods_planned"
+        " where rep_id = '105' and period_start = '2026-02-01'",
+    )
 
 
 def _line(lines: list[tuple], rep: str, period: str, source: str, rule: str) -> Decimal | None:
@@ -294,3 +351,26 @@ def test_the_statement_lists_each_line_with_its_source_and_rule(history) -> None
         ("L003", "base_rate", Decimal("108.00")),
     ]
     assert {row["source_type"] for row in history["statement"]} == {"order_line", "rep_period"}
+
+
+def test_a_month_closes_only_after_the_ones_before_it(history) -> None:
+    assert history["refusal"] == (
+        "cannot close 2026-03: 1 earlier month(s) still open (2026-02); months close in order."
+        " Close them first, or all at once: make close-period PERIOD=2026-02..2026-03"
+    )
+    assert history["out_of_order"] == 1
+
+
+def test_a_range_closes_oldest_first_in_one_run(history) -> None:
+    assert history["range_closed"] == 0
+    assert history["closed_months"] == ["2026-01-01", "2026-02-01", "2026-03-01"]
+    # frozen exactly as published before the close, and served as closed after one rebuild
+    assert history["spring_frozen"] == history["spring_before_close"]
+    assert len(history["spring_frozen"]) >= 8
+    assert history["spring_statuses"] == [("closed",)]
+
+
+def test_a_mid_month_hire_has_one_prorated_target(history) -> None:
+    # 105 hired 15 February: 14 of 28 days of a 100,000.00 target = 50,000.00, no sales: 0%
+    assert history["attainment_105"] == [(Decimal("50000.00"), Decimal("0.0000"))]
+    assert history["engine_105"] == [(Decimal("50000.00"),)]

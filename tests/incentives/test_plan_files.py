@@ -83,7 +83,7 @@ def test_credit_splits_must_sum_to_one_hundred_percent(tmp_path: Path) -> None:
     )
     folder = _folder(tmp_path, {"p1.yaml": VALID_PLAN, "credit_splits.yaml": splits})
     # 0.6 + 0.3 = 0.9: 10% of the deal would be credited to nobody
-    expected = r"credit splits: field credit_splits\[0\]: .*sum to 90"
+    expected = r"credit splits: field credit_splits\[0\] \(deal D9\): .*sum to 90"
     with pytest.raises(PlanFileError, match=expected):
         PlanFolder.read(folder)
 
@@ -125,3 +125,33 @@ def test_a_new_option_is_a_column_of_plan_versions_without_listing_it(tmp_path: 
         "precision": 18,
         "scale": 2,
     }
+
+
+TIERS = (
+    "    tiers:\n      mode: marginal\n      bands:\n"
+    "        - {from_attainment: 0, rate: 0.01}\n        - {from_attainment: 1, rate: 0.02}\n"
+)
+
+
+def test_base_rates_and_tiers_stack_only_when_the_plan_says_so(tmp_path: Path) -> None:
+    with pytest.raises(PlanFileError, match=r"field versions\[1\]: .*add `stacking: true`"):
+        PlanFolder.read(_folder(tmp_path, {"p1.yaml": VALID_PLAN + TIERS}))
+    stacked = PlanFolder.read(
+        _folder(tmp_path, {"p1.yaml": VALID_PLAN + TIERS + "    stacking: true\n"})
+    )
+    (version,) = stacked.plan_versions()
+    assert version["stacking"] is True
+    assert version["default_rate"] == Decimal("0.1")
+
+
+def test_negative_month_defaults_to_carry_forward_and_takes_only_its_choices(
+    tmp_path: Path,
+) -> None:
+    (version,) = PlanFolder.read(_folder(tmp_path, {"p1.yaml": VALID_PLAN})).plan_versions()
+    assert version["negative_month"] == "carry_forward"
+    written_off = VALID_PLAN + "    negative_month: write_off\n"
+    (version,) = PlanFolder.read(_folder(tmp_path, {"p1.yaml": written_off})).plan_versions()
+    assert version["negative_month"] == "write_off"
+    with pytest.raises(PlanFileError, match=r"field versions\[1\]\.negative_month: "):
+        forgiven = VALID_PLAN + "    negative_month: forgive\n"
+        PlanFolder.read(_folder(tmp_path, {"p1.yaml": forgiven}))

@@ -54,11 +54,25 @@ def _field_path(location: tuple[int | str, ...], document: Any) -> str:
     return ".".join(parts) or "(whole file)"
 
 
+def _deal_named(location: tuple[int | str, ...], document: Any) -> str:
+    """` (deal D9)` when the error is in a split of the split register: finance looks a split up
+    by its deal, not by its position in the list."""
+    if len(location) < 2 or location[0] != "credit_splits" or not isinstance(location[1], int):
+        return ""
+    splits = document.get("credit_splits") if isinstance(document, dict) else None
+    if not isinstance(splits, list) or location[1] >= len(splits):
+        return ""
+    split = splits[location[1]]
+    deal = split.get("deal_id") if isinstance(split, dict) else None
+    return f" (deal {deal})" if deal is not None else ""
+
+
 def _describe(path: Path, document: Any, error: ValidationError) -> list[str]:
     name = document.get("plan_id", "?") if isinstance(document, dict) else "?"
     label = f"plan {name}" if path.name != CREDIT_SPLITS_FILE else "credit splits"
     return [
-        f"{path}: {label}: field {_field_path(tuple(item['loc']), document)}: {item['msg']}"
+        f"{path}: {label}: field {_field_path(tuple(item['loc']), document)}"
+        f"{_deal_named(tuple(item['loc']), document)}: {item['msg']}"
         for item in error.errors()
     ]
 

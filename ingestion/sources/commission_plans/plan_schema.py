@@ -130,6 +130,9 @@ class ManagerOverride(_Strict):
 
 
 class Clawback(_Strict):
+    """A refund or cancellation within `window_days` of the order date reverses the commission
+    paid on the refunded part. A plan version without `clawback` claws nothing back."""
+
     window_days: int = Field(ge=0, le=3660)
 
 
@@ -138,6 +141,13 @@ class Draw(_Strict):
     later earnings above it."""
 
     monthly_amount: Money
+
+
+# What a month whose lines add up to less than zero (a clawback with no sales) does, when the
+# plan has no draw (a draw tops every short month up to its guarantee, negative ones included):
+# `carry_forward` pays 0 and recovers the negative balance from later positive months,
+# `write_off` pays 0 and forgets it, `pay_negative` pays the negative amount (the rep owes it).
+NegativeMonth = Literal["carry_forward", "write_off", "pay_negative"]
 
 
 class CountThreshold(_Strict):
@@ -189,6 +199,9 @@ class PlanVersion(_Strict):
     applies_to: AppliesTo
     base_rates: BaseRates | None = None
     tiers: Tiers | None = None
+    # base_rates and tiers both pay on the same revenue (their lines add up): a version giving
+    # both must say so with `stacking: true`, so that nobody reads the tiers as replacing the rate
+    stacking: bool = False
     accelerator: Accelerator | None = None
     decelerator: Decelerator | None = None
     target_incentive_amount: Money | None = None
@@ -196,6 +209,7 @@ class PlanVersion(_Strict):
     manager_override: ManagerOverride | None = None
     clawback: Clawback | None = None
     draw: Draw | None = None
+    negative_month: NegativeMonth = "carry_forward"
     process: Process | None = None
     growth: Growth | None = None
     spifs: list[Spif] = []
@@ -204,6 +218,11 @@ class PlanVersion(_Strict):
     def _consistent(self) -> PlanVersion:
         if self.effective_from.day != 1:
             raise ValueError("effective_from must be the first day of a month (periods are months)")
+        if self.base_rates and self.tiers and not self.stacking:
+            raise ValueError(
+                "base_rates and tiers both pay on the same revenue (they stack): add"
+                " `stacking: true` to say so, or remove one of them"
+            )
         if (self.accelerator or self.decelerator) and self.base_rates is None:
             raise ValueError("an accelerator or decelerator needs base_rates to act on")
         if self.cap and self.cap.target_incentive_multiple and not self.target_incentive_amount:

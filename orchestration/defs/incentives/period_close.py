@@ -9,13 +9,14 @@ rebuilds and tests the incentive models (dbt writes them to `marts_audit`), runs
 quality suites, and publishes them to `marts`, which now read the month back from the store. From
 then on later data cannot rewrite the month: it produces `adjustment:` lines in the next open
 month. Months close in order, each once; a backfill of several months closes them in one run,
-oldest first.
+oldest first, with one rebuild at the end.
 
 The incentive marts themselves are not partitioned: a month's payout depends on the months before
 it (draw recoveries, adjustments of closed months), so the open months are computed together by
 every build, and the closed ones are these frozen partitions.
 
-Run it with `make close-period PERIOD=YYYY-MM` after the pipeline has built the marts.
+Run it with `make close-period PERIOD=YYYY-MM` (or a range, `PERIOD=YYYY-MM..YYYY-MM`) after the
+pipeline has built the marts.
 """
 
 import datetime as dt
@@ -110,6 +111,32 @@ def _require_published_build(cur: Any, period_start: dt.date) -> None:
         )
 
 
+def open_periods_before(cur: Any, period_start: dt.date) -> list[dt.date]:
+    """The open months before `period_start`, oldest first: those with a payout the marts show as
+    open and the store has not frozen since (a range close freezes several months before the
+    marts are rebuilt once). Months before the incentives start month (dbt var
+    `incentives_start_month`) have no payouts, so they never need closing."""
+    cur.execute(
+        "select distinct period_start from marts.fct_payouts"
+        " where status = 'open' and period_start < %s"
+        " and period_start not in (select period_start from incentives_closed.closed_periods)"
+        " order by period_start",
+        (period_start,),
+    )
+    return [earlier for (earlier,) in cur.fetchall()]
+
+
+def still_open_message(earlier: list[dt.date], period_start: dt.date) -> str:
+    """Why `period_start` cannot close yet, naming the months to close first and the command
+    that closes them all, oldest first, in one run."""
+    months = ", ".join(f"{month:%Y-%m}" for month in earlier)
+    return (
+        f"cannot close {period_start:%Y-%m}: {len(earlier)} earlier month(s) still open ({months});"
+        " months close in order. Close them first, or all at once: make close-period"
+        f" PERIOD={earlier[0]:%Y-%m}..{period_start:%Y-%m}"
+    )
+
+
 def freeze_period(url: str, period_start: dt.date, closed_by: str) -> dict[str, int]:
     """Copy the period's open mart rows into the store in one transaction; counts per table."""
     with psycopg2.connect(url) as conn, conn.cursor() as cur:
@@ -122,17 +149,9 @@ def freeze_period(url: str, period_start: dt.date, closed_by: str) -> dict[str, 
         if already:
             closed_at = already[0]
             raise PeriodCloseError(f"period {period_start:%Y-%m} was already closed at {closed_at}")
-        cur.execute(
-            "select min(period_start) from marts.fct_payouts"
-            " where status = 'open' and period_start < %s",
-            (period_start,),
-        )
-        (earlier,) = cur.fetchone()
+        earlier = open_periods_before(cur, period_start)
         if earlier:
-            raise PeriodCloseError(
-                f"period {earlier:%Y-%m} is still open: close periods in order"
-                f" (make close-period PERIOD={earlier:%Y-%m})"
-            )
+            raise PeriodCloseError(still_open_message(earlier, period_start))
         _require_published_build(cur, period_start)
         cur.execute(
             "insert into incentives_closed.closed_periods (period_start, closed_at, closed_by)"
@@ -179,17 +198,23 @@ def rebuild_incentive_marts(dbt: DbtCliResource, run_id: str) -> dict[str, int]:
 def closed_commission_periods(
     context: AssetExecutionContext, dbt: DbtCliResource
 ) -> Iterator[MaterializeResult]:
-    """Close the partition's months, oldest first: freeze each, then rebuild and publish the
-    incentive marts before the next (a month closes only after the one before it)."""
+    """Close the partitions' months, oldest first: freeze each (each checks the one before it is
+    closed), then rebuild and publish the incentive marts once. One build serves every month of
+    the range: freezing a month changes none of the figures of the months after it (a closed
+    month is read back exactly as frozen), so the rebuild is needed only to show them closed."""
     frozen = dict.fromkeys(STORE_TABLES, 0)
-    for key in sorted(context.partition_keys):
-        period_start = dt.datetime.strptime(key, PERIOD_FORMAT).date()
-        counts = freeze_period(warehouse_url(), period_start, f"dagster run {context.run_id}")
-        published = rebuild_incentive_marts(dbt, context.run_id)
-        context.log.info(f"closed {key}: froze {counts}; published {published}")
-        frozen["closed_periods"] += 1
-        for table, rows in counts.items():
-            frozen[table] += rows
+    try:
+        for key in sorted(context.partition_keys):
+            period_start = dt.datetime.strptime(key, PERIOD_FORMAT).date()
+            counts = freeze_period(warehouse_url(), period_start, f"dagster run {context.run_id}")
+            context.log.info(f"closed {key}: froze {counts}")
+            frozen["closed_periods"] += 1
+            for table, rows in counts.items():
+                frozen[table] += rows
+    finally:
+        if frozen["closed_periods"]:
+            published = rebuild_incentive_marts(dbt, context.run_id)
+            context.log.info(f"published {published}")
     for table, rows in frozen.items():
         yield MaterializeResult(
             asset_key=AssetKey([STORE_SCHEMA, table]), metadata={"rows_frozen": rows}

@@ -7,6 +7,12 @@
                      recovery = the smaller of the outstanding balance and earned - guarantee
                      (any earnings when the plan no longer guarantees anything)
       closed period: the frozen draw and recovery, so a closed period's balance never moves
+    A negative month (its lines add up to less than zero) of a plan without a draw does what the
+    plan's `negative_month` says: `carry_forward` (the default) brings it to zero with a
+    `negative_carried_forward` line and recovers that from later positive months
+    (`negative_recovery`), the carry-forward of a draw of zero; `write_off` brings it to zero
+    with a `negative_write_off` line that is never recovered; `pay_negative` leaves it negative.
+    Only a plan with a draw makes `draw` lines.
 -#}
 with recursive
 
@@ -71,7 +77,15 @@ sequenced as (
         rep_periods.is_closed,
         rep_periods.plan_id,
         rep_periods.plan_version,
-        rep_periods.draw_guarantee_amount as guarantee_amount,
+        rep_periods.draw_guarantee_amount is not null as has_draw,
+        coalesce(rep_periods.negative_month, 'carry_forward') as negative_month,
+        -- the floor the carry-forward tops a month up to: the draw, else zero for a negative
+        -- month carried forward (null: nothing topped up, later earnings still recover)
+        case
+            when rep_periods.draw_guarantee_amount is not null
+                then rep_periods.draw_guarantee_amount
+            when coalesce(rep_periods.negative_month, 'carry_forward') = 'carry_forward' then 0
+        end as guarantee_amount,
         coalesce(open_earnings.earned_amount, 0) as earned_amount,
         coalesce(closed_draws.draw_amount, 0) as closed_draw_amount,
         coalesce(closed_draws.recovery_amount, 0) as closed_recovery_amount,
@@ -90,6 +104,29 @@ sequenced as (
             and rep_periods.period_start = closed_draws.period_start
 ),
 
+floored as (
+    -- a month with no floor is never topped up: its earnings enter the carry-forward only when
+    -- positive (to recover an outstanding balance)
+    select
+        rep_id,
+        period_start,
+        is_closed,
+        plan_id,
+        plan_version,
+        has_draw,
+        negative_month,
+        guarantee_amount,
+        closed_draw_amount,
+        closed_recovery_amount,
+        period_number,
+        earned_amount as month_earned_amount,
+        case
+            when guarantee_amount is null then greatest(earned_amount, 0)
+            else earned_amount
+        end as earned_amount
+    from sequenced
+),
+
 period_amounts as (
     select
         rep_id,
@@ -101,7 +138,7 @@ period_amounts as (
             else greatest(coalesce(guarantee_amount, 0) - earned_amount, 0)
         end as draw_amount,
         greatest(earned_amount - coalesce(guarantee_amount, 0), 0) as recoverable_amount
-    from sequenced
+    from floored
 ),
 
 carried as (
@@ -150,36 +187,55 @@ carried as (
 
 movements as (
     select
-        sequenced.rep_id,
-        sequenced.period_start,
-        sequenced.plan_id,
-        sequenced.plan_version,
-        'draw' as rule,
+        floored.rep_id,
+        floored.period_start,
+        floored.plan_id,
+        floored.plan_version,
+        case when floored.has_draw then 'draw' else 'negative_carried_forward' end as rule,
         'draw' as payout_component,
         carried.draw_amount as basis_amount,
         1 as rate
     from carried
-    inner join sequenced
+    inner join floored
         on
-            carried.rep_id = sequenced.rep_id
-            and carried.period_number = sequenced.period_number
-    where not sequenced.is_closed and carried.draw_amount > 0
+            carried.rep_id = floored.rep_id
+            and carried.period_number = floored.period_number
+    where not floored.is_closed and carried.draw_amount > 0
     union all
     select
-        sequenced.rep_id,
-        sequenced.period_start,
-        sequenced.plan_id,
-        sequenced.plan_version,
-        'draw_recovery' as rule,
+        floored.rep_id,
+        floored.period_start,
+        floored.plan_id,
+        floored.plan_version,
+        case
+            when floored.has_draw or floored.plan_id is null then 'draw_recovery'
+            else 'negative_recovery'
+        end as rule,
         'recovery' as payout_component,
         carried.recovery_amount as basis_amount,
         -1 as rate
     from carried
-    inner join sequenced
+    inner join floored
         on
-            carried.rep_id = sequenced.rep_id
-            and carried.period_number = sequenced.period_number
-    where not sequenced.is_closed and carried.recovery_amount > 0
+            carried.rep_id = floored.rep_id
+            and carried.period_number = floored.period_number
+    where not floored.is_closed and carried.recovery_amount > 0
+    union all
+    select
+        rep_id,
+        period_start,
+        plan_id,
+        plan_version,
+        'negative_write_off' as rule,
+        'draw' as payout_component,
+        -month_earned_amount as basis_amount,
+        1 as rate
+    from floored
+    where
+        not is_closed
+        and not has_draw
+        and negative_month = 'write_off'
+        and month_earned_amount < 0
 ),
 
 final as (

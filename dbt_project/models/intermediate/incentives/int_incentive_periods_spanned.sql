@@ -2,7 +2,17 @@
     The commission periods (calendar months) from the first month with an incentive event to the
     last, plus the month after the latest closed one so corrections to it always have an open
     period to land in. Bounded by the data, not the clock: the same inputs give the same periods.
+    The dbt var `incentives_start_month` (YYYY-MM, null: the first month with an event) is the
+    first commission month: nothing before it earns, is clawed back or needs closing, so the
+    first close may be that month (a month already closed before it stays a period).
 -#}
+{%- set start_month = var('incentives_start_month', none) %}
+{%- if start_month and not modules.re.match('^[0-9]{4}-(0[1-9]|1[0-2])$', start_month | string) %}
+    {{ exceptions.raise_compiler_error(
+        "dbt var incentives_start_month is '" ~ start_month ~ "': give a month as YYYY-MM"
+        ~ " (e.g. \"2026-01\", quoted) in dbt_project/dbt_project.yml, or null"
+    ) }}
+{%- endif %}
 with
 
 order_credits as (
@@ -40,7 +50,14 @@ event_months as (
 
 bounds as (
     select
+        {% if start_month -%}
+        least(
+            greatest(min(period_start), cast('{{ start_month }}-01' as date)),
+            (select min(closed_periods.period_start) from closed_periods)
+        ) as first_period_start,
+        {%- else -%}
         min(period_start) as first_period_start,
+        {%- endif %}
         max(period_start) as last_period_start
     from event_months
 ),

@@ -1,7 +1,8 @@
 {#-
     One row per rep and commission period they were employed in, with what the period's
     calculation needs: the team (and its manager) in force on the rep's first active day, the days
-    worked (hire and leave dates prorate targets, target incentives and draws: a rep hired on the
+    worked (hire and leave dates prorate target incentives and draws, and the revenue target,
+    which int_targets_attained prorates alike: a rep hired on the
     16th of a 31-day month has 16/31 of each; `leave_date` is the first day no longer employed),
     and the one plan version that applies: effective on the period's first day, chosen by the
     most specific selector (an explicit rep list beats a team, a team beats a role).
@@ -172,8 +173,8 @@ planned as (
         ranked_matches.plan_version,
         coalesce(ranked_matches.competing_plan_count, 0) as competing_plan_count,
         monthly_revenue_targets.target_amount,
-        {{ money_round('monthly_revenue_targets.target_amount' ~ prorated) }}
-            as prorated_target_amount,
+        -- the effective target: int_targets_attained prorates it, for the attainment marts too
+        monthly_revenue_targets.target_amount as prorated_target_amount,
         {{ money_round('plan_versions.target_incentive_amount' ~ prorated) }}
             as prorated_target_incentive_amount,
         {{ money_round('plan_versions.draw_monthly_amount' ~ prorated) }} as draw_guarantee_amount,

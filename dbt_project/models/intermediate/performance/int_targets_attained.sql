@@ -32,8 +32,12 @@ data_date as (
     select * from {{ ref('int_data_date') }}
 ),
 
-{# A scope's own targets per month; source_period_rank says the longest period they came from. #}
-own_monthly as (
+reps as (
+    select * from {{ ref('int_reps_dated') }}
+),
+
+{# A scope's given targets per month; source_period_rank says the longest period they came from. #}
+given_monthly as (
     select
         scope_type,
         scope_id,
@@ -45,6 +49,72 @@ own_monthly as (
         ) as source_period_rank
     from monthly_targets
     group by scope_type, scope_id, metric, month_start
+),
+
+employment as (
+    select
+        rep_id,
+        min(hire_date) as hire_date,
+        max(leave_date) as leave_date
+    from reps
+    group by rep_id
+),
+
+{# The first day of a rep's targeted months, the first day after, and the employment span. #}
+rep_month_bounds as (
+    select distinct
+        given_monthly.scope_id as rep_id,
+        given_monthly.month_start,
+        {{ add_months('given_monthly.month_start', 1) }} as next_month_start,
+        greatest(
+            given_monthly.month_start, coalesce(employment.hire_date, given_monthly.month_start)
+        ) as first_employed_date,
+        employment.leave_date
+    from given_monthly
+    inner join employment
+        on given_monthly.scope_id = employment.rep_id
+    where given_monthly.scope_type = 'rep'
+),
+
+{# Days of the month a rep was employed: hire_date is the first day, leave_date the first gone. #}
+rep_months_employed as (
+    select
+        rep_id,
+        month_start,
+        {{ day_diff('month_start', 'next_month_start') }} as month_days,
+        {{ day_diff(
+            'first_employed_date',
+            'least(next_month_start, coalesce(leave_date, next_month_start))'
+        ) }} as employed_days
+    from rep_month_bounds
+),
+
+{#
+    A rep's effective target: a month the rep joined or left in is prorated by days employed /
+    days in month, rounded to the cent, as the commission engine uses it (one target for both).
+    Months the rep was not employed at all keep the target as given.
+#}
+own_monthly as (
+    select
+        given_monthly.scope_type,
+        given_monthly.scope_id,
+        given_monthly.metric,
+        given_monthly.month_start,
+        case
+            when rep_months_employed.employed_days between 1 and rep_months_employed.month_days - 1
+                then {{ money_round(
+                    'given_monthly.target_amount * rep_months_employed.employed_days'
+                    ' / rep_months_employed.month_days'
+                ) }}
+            else given_monthly.target_amount
+        end as target_amount,
+        given_monthly.source_period_rank
+    from given_monthly
+    left join rep_months_employed
+        on
+            given_monthly.scope_type = 'rep'
+            and given_monthly.scope_id = rep_months_employed.rep_id
+            and given_monthly.month_start = rep_months_employed.month_start
 ),
 
 {# Rep targets add up to the team the rep is credited to for that month. #}
