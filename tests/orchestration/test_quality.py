@@ -23,6 +23,8 @@ def test_row_count_bounds_follow_the_previous_good_run() -> None:
     # 100 rows last time, tolerance 0.5: 50..150; nothing yet: at least one row, no ceiling.
     assert row_count_bounds(100, 0.5) == (50, 150)
     assert row_count_bounds(None, 0.5) == (1, None)
+    # a table that may rightly be empty (no plans: no commission lines) has no first minimum
+    assert row_count_bounds(None, 0.5, may_be_empty=True) == (0, None)
     # 3 rows at 0.5: int(1.5) = 1 below, 4.5 rounded up = 5 above.
     assert row_count_bounds(3, 0.5) == (1, 5)
 

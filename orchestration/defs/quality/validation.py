@@ -39,9 +39,11 @@ DEFAULT_ROW_COUNT_TOLERANCE = 0.5
 
 @dataclass(frozen=True)
 class SuiteInputs:
-    """What a suite may depend on besides the table itself: the last good validation's count."""
+    """What a suite may depend on besides the table itself: the last good validation's count,
+    and whether the table may rightly be empty (its `empty_unless` relation has no rows)."""
 
     previous_row_count: int | None
+    may_be_empty: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ class TableSuite:
     table: str
     expectations: Callable[[SuiteInputs], Sequence[Expectation]]
     description: str = ""
+    # A relation whose rows oblige this table to have rows: while it is empty or missing (e.g. no
+    # commission plans configured in own-data mode), an empty table passes its first validation.
+    empty_unless: str | None = None
 
     @property
     def name(self) -> str:
@@ -63,10 +68,13 @@ def row_count_tolerance() -> float:
     return float(os.environ.get("QUALITY_ROW_COUNT_TOLERANCE", DEFAULT_ROW_COUNT_TOLERANCE))
 
 
-def row_count_bounds(previous: int | None, tolerance: float) -> tuple[int, int | None]:
-    """Row-count bounds around the previous good validation; without one, just "not empty"."""
+def row_count_bounds(
+    previous: int | None, tolerance: float, may_be_empty: bool = False
+) -> tuple[int, int | None]:
+    """Row-count bounds around the previous good validation; without one, just "not empty"
+    (or anything, where the table may rightly be empty)."""
     if previous is None:
-        return 1, None
+        return (0 if may_be_empty else 1), None
     low = int(previous * (1 - tolerance))
     high = int(previous * (1 + tolerance) + 0.999999)
     return max(low, 1 if previous > 0 else 0), high
@@ -114,6 +122,25 @@ def previous_good_row_count(url: str, suite: TableSuite) -> int | None:
         row = cur.fetchone()
     conn.close()
     return int(row[0]) if row else None
+
+
+def relation_has_rows(url: str, relation: str) -> bool:
+    """Whether `schema.table` exists and holds at least one row."""
+    from psycopg2 import sql
+
+    schema, table = relation.split(".", 1)
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute("select to_regclass(%s) is not null", (relation,))
+        exists = cur.fetchone()[0]
+        if exists:
+            cur.execute(
+                sql.SQL("select exists (select 1 from {}.{})").format(
+                    sql.Identifier(schema), sql.Identifier(table)
+                )
+            )
+            exists = cur.fetchone()[0]
+    conn.close()
+    return bool(exists)
 
 
 def _count_rows(url: str, suite: TableSuite) -> int:
@@ -205,7 +232,11 @@ def run_suite(suite: TableSuite, dagster_run_id: str | None = None) -> Validatio
 
     url = warehouse_url()
     ensure_results_table(url)
-    inputs = SuiteInputs(previous_row_count=previous_good_row_count(url, suite))
+    inputs = SuiteInputs(
+        previous_row_count=previous_good_row_count(url, suite),
+        may_be_empty=suite.empty_unless is not None
+        and not relation_has_rows(url, suite.empty_unless),
+    )
 
     docs_dir = data_docs_dir()
     config = DataContextConfig(
