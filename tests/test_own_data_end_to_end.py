@@ -216,6 +216,10 @@ def test_every_file_row_ends_in_the_marts_or_rejected_and_no_demo_row_remains(
         "select count(*), sum(deal_amount), sum(deal_reporting_amount), min(deal_currency),"
         " max(deal_currency), min(reporting_currency) from marts.fct_deals",
     ) == [(20, Decimal("56630.69"), Decimal("384359.56"), "USD", "USD", "CNY")]
+    # the opportunities export's deals carry the product line its mapping sets as a constant
+    assert set(
+        _rows(url, "select product_line, count(*) from marts.fct_deals group by product_line")
+    ) == {("Marine pumps", 12), (None, 8)}
     # won count and conversion by lead source (the CRM export has none: unknown)
     by_source = _rows(
         url,

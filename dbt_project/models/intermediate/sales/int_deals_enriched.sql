@@ -71,6 +71,7 @@ classified as (
         companies.customer_id,
         coalesce(deals.lead_source, 'unknown') as lead_source,
         case when stages.is_lost then coalesce(deals.loss_reason, 'unknown') end as loss_reason,
+        deals.product_line,
         deals.created_at,
         case
             when stages.is_closed
@@ -151,7 +152,8 @@ final as (
             <= {{ var('follow_up_sla_hours') }},
             false
         ) as is_followed_up_in_time,
-        dated.source_system
+        dated.source_system,
+        dated.product_line
     from dated
     left join credited_teams
         on dated.deal_id = credited_teams.deal_id

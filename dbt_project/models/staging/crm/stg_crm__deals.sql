@@ -16,6 +16,8 @@ final as (
         upper(deal_currency_code) as amount_currency,
         lower(lead_source) as lead_source,
         nullif(closed_lost_reason, '') as loss_reason,
+        -- HubSpot deals carry no product line (products are line items); export files may map one
+        cast(null as text) as product_line,
         coalesce(createdate, created_at)::timestamptz as created_at,
         -- HubSpot keeps an expected close date on open deals: only closed deals have closed_at
         case
