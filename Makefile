@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install warehouse demo demo-advance demo-remove dagster-home pipeline run serve test test-fast test-faults lint stop dbt-docs close-period statement bench screenshot
+.PHONY: help install warehouse demo demo-advance demo-remove dagster-home pipeline run serve test test-fast test-faults lint stop dbt-docs close-period statement backup restore bench screenshot
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -58,6 +58,12 @@ close-period: warehouse dagster-home ## freeze commission months: make close-per
 statement: warehouse ## a rep's commission statement: make statement REP=<rep_id> PERIOD=YYYY-MM [FORMAT=html|csv]
 	@test -n "$(REP)" -a -n "$(PERIOD)" || { echo "statement: e.g. make statement REP=101 PERIOD=2026-01"; exit 2; }
 	@$(PY) -m orchestration.incentives statement $(REP) $(PERIOD) --format $(or $(FORMAT),html)
+
+backup: warehouse ## dump what cannot be rebuilt (closed months, approvals, disputes) to .state/backups: make backup [SCOPE=all]
+	@$(PY) -m ingestion.platform.backup create --scope $(or $(SCOPE),irreplaceable)
+
+restore: warehouse ## restore a backup (default the newest): make restore [FILE=path] [FORCE=1], then make pipeline
+	@$(PY) -m ingestion.platform.backup restore $(if $(FILE),--file "$(FILE)") $(if $(filter 1,$(FORCE)),--force)
 
 test: install ## run the whole test suite (the slow fault-injection tests: make test-faults)
 	@$(PY) -m pytest

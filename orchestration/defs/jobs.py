@@ -2,8 +2,9 @@
 
 - `warehouse_pipeline`: every source, then the full dbt build with its tests, the Great
   Expectations checks and the publish of the guarded marts (not the closed commission months,
-  which only the period-close job materializes). `make pipeline` and the nightly
-  schedule run it; the asset graph orders the steps, so the build always follows the loads.
+  which only the period-close job materializes, nor the backup, which `warehouse_backup` takes).
+  `make pipeline` and the nightly schedule run it; the asset graph orders the steps, so the
+  build always follows the loads.
 - `crm_incremental`: only the CRM API's incremental load, hourly in business hours.
 - `period_close_reminder`: tells finance a month has ended and is waiting to be closed.
 """
@@ -13,6 +14,7 @@ import datetime as dt
 from dagster import AssetSelection, Config, OpExecutionContext, define_asset_job, job, op
 
 from orchestration.alerts import send_alert
+from orchestration.defs.backup import BACKUP_GROUP
 from orchestration.defs.incentives.period_close import STORE_SCHEMA
 
 PIPELINE_JOB_NAME = "warehouse_pipeline"
@@ -20,8 +22,9 @@ CRM_JOB_NAME = "crm_incremental"
 
 warehouse_pipeline = define_asset_job(
     name=PIPELINE_JOB_NAME,
-    # every asset but the closed months, which only the period-close job materializes
-    selection=AssetSelection.all() - AssetSelection.groups(STORE_SCHEMA),
+    # every asset but the closed months, which only the period-close job materializes, and the
+    # backup, which its own job takes
+    selection=AssetSelection.all() - AssetSelection.groups(STORE_SCHEMA, BACKUP_GROUP),
     description="Load every source, then build and test every dbt model, then run the checks.",
 )
 

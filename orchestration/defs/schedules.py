@@ -4,6 +4,9 @@
 - `nightly_pipeline`: 02:00 every day: `warehouse_pipeline`, the orders and every other source,
   then the full dbt build after the loads (the asset graph orders them within the run).
 - `monthly_close_reminder`: 09:00 on the 1st: `period_close_reminder` for the month just ended.
+- `nightly_backup`: 01:30 every day: `warehouse_backup`, the closed months and month-end's
+  decisions (docs/backup.md). Before the nightly pipeline, so whatever that run or the next
+  day's closes do, last evening's state is in an archive.
 
 They start switched on, so `make run`'s daemon runs them.
 """
@@ -21,12 +24,14 @@ from dagster import (
     schedule,
 )
 
+from orchestration.defs.backup import BACKUP_JOB_NAME
 from orchestration.defs.jobs import CRM_JOB_NAME, PIPELINE_JOB_NAME, period_close_reminder
 
 TIMEZONE_ENV = "PIPELINE_TIMEZONE"
 CRM_HOURLY_CRON = "0 8-19 * * 1-5"
 NIGHTLY_CRON = "0 2 * * *"
 CLOSE_REMINDER_CRON = "0 9 1 * *"
+BACKUP_CRON = "30 1 * * *"
 
 
 def pipeline_timezone() -> str:
@@ -50,6 +55,15 @@ nightly_pipeline = ScheduleDefinition(
     execution_timezone=pipeline_timezone(),
     default_status=DefaultScheduleStatus.RUNNING,
     description="Orders and every other source, then the full dbt build and checks after them.",
+)
+
+nightly_backup = ScheduleDefinition(
+    name="nightly_backup",
+    job_name=BACKUP_JOB_NAME,
+    cron_schedule=BACKUP_CRON,
+    execution_timezone=pipeline_timezone(),
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Dump the closed months and month-end's decisions, keep the newest BACKUP_KEEP.",
 )
 
 

@@ -73,5 +73,6 @@ def test_schedules_and_the_failure_sensor(defs) -> None:
         ("crm_hourly", "crm_incremental"),
         ("nightly_pipeline", "warehouse_pipeline"),
         ("monthly_close_reminder", "period_close_reminder"),
+        ("nightly_backup", "warehouse_backup"),
     }
     assert [s.name for s in defs.sensors] == ["alert_on_run_failure"]
