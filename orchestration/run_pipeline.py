@@ -3,7 +3,8 @@
 It is the same job the schedules run. The run is recorded in the Dagster instance at
 `DAGSTER_HOME`, so it shows in the UI's run history like a scheduled run. It holds the warehouse's
 `pipeline` advisory lock throughout (`orchestration/locks.py`): a second `make pipeline` on the same
-warehouse waits for the first, or gives up with a message naming it.
+warehouse waits for the first, or gives up with a message naming it. On the demo, a successful
+run then closes the months up to two months ago (`orchestration/demo_closing.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from dagster import DagsterInstance, DagsterRunStatus
 
 from ingestion.platform.warehouse_url import WarehouseError, export_environment
+from orchestration.demo_closing import close_demo_months
 from orchestration.instance import export_storage_url
 from orchestration.locks import LockTimeout, advisory_lock
 
@@ -41,7 +43,7 @@ def main() -> int:
         with advisory_lock(
             url, "pipeline", log=lambda line: print(f"pipeline: {line}", file=sys.stderr)
         ):
-            return _run_job(started)
+            return _run_job(started) or close_demo_months(url)
     except LockTimeout as exc:
         print(f"pipeline: refused: {exc}", file=sys.stderr)
         return 1
