@@ -419,8 +419,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"restore: grant skipped (the pipeline grants again): {line}", file=sys.stderr)
     print(
         f"restore: {restored.path.name} restored {', '.join(restored.schemas)} into"
-        f" {database_of(url)}. Now run `make pipeline`: it rebuilds every other schema around"
-        " them.",
+        f" {database_of(url)}. Now run `make pipeline`: it rebuilds what the archive does"
+        " not hold.",
         file=sys.stderr,
     )
     return 0
