@@ -58,6 +58,7 @@ ARCHIVE_NAME = re.compile(
 )
 # `pg_restore --list` names each schema it creates as `<id>; <oid> <oid> SCHEMA - <name> <owner>`
 SCHEMA_ENTRY = re.compile(r"^\d+; \d+ \d+ SCHEMA - (?P<name>\S+) ")
+PUBLIC_TABLE = re.compile(r"^\d+; \d+ \d+ TABLE public ")
 
 
 class BackupError(WarehouseError):
@@ -269,11 +270,16 @@ def create_backup(url: str, scope: str = "irreplaceable", directory: Path | None
 
 
 def archive_schemas(path: Path, pg_restore: str) -> list[str]:
-    """The schemas an archive creates, from its table of contents."""
+    """The schemas an archive fills, from its table of contents: those it creates, and `public`
+    when it holds tables there (every database has `public`, so no dump creates it)."""
     listing = subprocess.run([pg_restore, "--list", str(path)], capture_output=True, text=True)
     if listing.returncode != 0:
         raise BackupError(f"{path} is not a readable archive: {listing.stderr.strip()}")
-    return [m["name"] for line in listing.stdout.splitlines() if (m := SCHEMA_ENTRY.match(line))]
+    lines = listing.stdout.splitlines()
+    schemas = [m["name"] for line in lines if (m := SCHEMA_ENTRY.match(line))]
+    if "public" not in schemas and any(PUBLIC_TABLE.match(line) for line in lines):
+        schemas.append("public")
+    return schemas
 
 
 def archive_problems(path: Path, schemas: tuple[str, ...]) -> list[str]:

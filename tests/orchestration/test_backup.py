@@ -147,6 +147,10 @@ def test_scope_all_dumps_and_restores_the_whole_warehouse(databases, backup_fold
     assert _rows(empty, "select order_id from marts.fct_orders") == [("O001",)]
     assert _rows(empty, "select note from public.notes") == [("kept",)]
     assert len(_rows(empty, APPROVALS)) == 2
+    with pytest.raises(backup.BackupError) as refused:  # now it holds rows: a second is refused
+        backup.restore_backup(empty, done.path)
+    assert "public.notes (1 rows)" in str(refused.value)
+    assert "marts.fct_orders (1 rows)" in str(refused.value)
 
 
 def test_retention_keeps_the_newest_archives(databases, backup_folder, monkeypatch) -> None:
