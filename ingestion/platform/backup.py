@@ -380,12 +380,20 @@ def restore_backup(url: str, path: Path | None = None, force: bool = False) -> R
         apply_retention(backup_dir(), database_of(url), SAFETY_SCOPE, keep_count())
     target, environment = client_target(url)
     _drop_schemas(url, present)
-    _run(
-        [pg_restore, "--no-owner", "--no-acl", "--exit-on-error", "--single-transaction"]
-        + [f"--dbname={target}", str(path)],
-        environment,
-        "pg_restore",
-    )
+    try:
+        _run(
+            [pg_restore, "--no-owner", "--no-acl", "--exit-on-error", "--single-transaction"]
+            + [f"--dbname={target}", str(path)],
+            environment,
+            "pg_restore",
+        )
+    except BackupError as exc:
+        if safety is None:
+            raise
+        raise BackupError(
+            f"{exc}. The rows it was to replace are in {safety}:"
+            f" make restore FILE={safety} FORCE=1 puts them back."
+        ) from exc
     skipped = _restore_grants(pg_restore, path, target, environment)
     return Restore(path, tuple(schemas), tuple(occupied), safety, tuple(skipped))
 
