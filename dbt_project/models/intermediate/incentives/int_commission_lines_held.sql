@@ -10,7 +10,7 @@
       released:<rule> once the hold is released: nothing for a period still open (its lines are
                       simply no longer held); for a line held in a period that closed while held
                       (the close froze its `held:` line), the held amount paid back in the first
-                      open period, with `adjusts_period_start` naming the period it was held in.
+                      open period after it (months close in order: the first open one), with `adjusts_period_start` naming the period it was held in.
     A release is paid once: a `released:` line frozen in a closed period is not made again.
 -#}
 with
@@ -108,10 +108,20 @@ held_lines as (
             and payable_lines.rule = covering_holds.rule
 ),
 
-first_open_period as (
-    select min(period_start) as period_start
-    from periods
-    where not is_closed
+frozen_held_lines as (
+    select * from closed_lines
+    where payout_component = 'held'
+),
+
+landing_periods as (
+    -- the first open period after the one a line was held in when it closed
+    select
+        held_periods.period_start as held_period_start,
+        min(periods.period_start) as period_start
+    from (select distinct period_start from frozen_held_lines) as held_periods
+    inner join periods
+        on held_periods.period_start < periods.period_start and not periods.is_closed
+    group by held_periods.period_start
 ),
 
 frozen_releases as (
@@ -122,7 +132,7 @@ frozen_releases as (
 released_lines as (
     select
         frozen_held.rep_id,
-        first_open_period.period_start,
+        landing_periods.period_start,
         frozen_held.source_type,
         frozen_held.source_id,
         frozen_held.source_date,
@@ -135,14 +145,13 @@ released_lines as (
         frozen_held.amount_currency,
         frozen_held.period_start as adjusts_period_start,
         frozen_held.hold_id
-    from closed_lines as frozen_held
+    from frozen_held_lines as frozen_held
     inner join holds
         on frozen_held.hold_id = holds.hold_id and holds.is_released
-    cross join first_open_period
+    inner join landing_periods
+        on frozen_held.period_start = landing_periods.held_period_start
     where
-        frozen_held.payout_component = 'held'
-        and first_open_period.period_start is not null
-        and not exists (
+        not exists (
             select 1
             from frozen_releases
             where
