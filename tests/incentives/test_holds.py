@@ -33,6 +33,11 @@ PAYOUT = (
 JAN, FEB = "2026-01-01", "2026-02-01"
 
 
+def _watched_payouts(url: str) -> dict[tuple[str, str], list[tuple]]:
+    """102's February and 101's January and February: (held, released, net) of each."""
+    return {key: _rows(url, PAYOUT, key) for key in (("102", FEB), ("101", JAN), ("101", FEB))}
+
+
 @pytest.fixture(scope="module")
 def holds(tiny_warehouse: tuple[str, str]) -> dict[str, object]:  # noqa: F811
     """Build; hold 102's deal 1001 and all of 101's commission; close January while held;
@@ -45,16 +50,12 @@ def holds(tiny_warehouse: tuple[str, str]) -> dict[str, object]:  # noqa: F811
     with DagsterInstance.ephemeral() as instance:
         _load_sources(instance)
     _build_incentive_marts(url, FIRST_BUILD)
-    seen["before"] = {
-        key: _rows(url, PAYOUT, key) for key in (("102", FEB), ("101", JAN), ("101", FEB))
-    }
+    seen["before"] = _watched_payouts(url)
     hold = "select commission_ops.place_hold(%s, %s, %s, %s)"
     (seen["deal_hold"],) = finance(hold, ("102", "1001", "until C001 pays", "fiona"))[0]
     (seen["rep_hold"],) = finance(hold, ("101", None, "contract review", "fiona"))[0]
     _build_incentive_marts(url, REBUILD)
-    seen["during"] = {
-        key: _rows(url, PAYOUT, key) for key in (("102", FEB), ("101", JAN), ("101", FEB))
-    }
+    seen["during"] = _watched_payouts(url)
     seen["held_lines_102"] = _rows(
         url,
         "select source_id, rule, amount, hold_id from marts.fct_commission_lines"
@@ -68,9 +69,7 @@ def holds(tiny_warehouse: tuple[str, str]) -> dict[str, object]:  # noqa: F811
     seen["released_into"] = finance(release, (seen["rep_hold"], "review done", "fiona"))
     finance(release, (seen["deal_hold"], "C001 paid", "fiona"))
     _build_incentive_marts(url, REBUILD)
-    seen["after"] = {
-        key: _rows(url, PAYOUT, key) for key in (("102", FEB), ("101", JAN), ("101", FEB))
-    }
+    seen["after"] = _watched_payouts(url)
     seen["released_lines"] = _rows(
         url,
         "select rep_id, period_start, source_id, rule, amount, adjusts_period_start, hold_id"
