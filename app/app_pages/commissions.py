@@ -9,6 +9,7 @@ import streamlit as st
 from app.context import context
 from app.data.commissions import lines, lines_csv, payouts, points
 from app.data.health import PAYOUT_RECONCILIATION_TEST, latest_test_result
+from app.disputes_ui import finance_disputes, rep_disputes
 from app.i18n import fmt_money, fmt_number, t, value_label
 from app.ui import empty_notice, help_text
 
@@ -164,6 +165,11 @@ for payout in statement.itertuples():
                 total=fmt_money(payout.lines_amount, payout.payout_currency),
             )
         )
+
+# Disputes of the statement's rep (their form when it is their own); finance's handling.
+rep_disputes(ctx, rep, names[rep], detail[detail["rep_id"] == rep])
+if ctx.viewer.is_finance:
+    finance_disputes(ctx, names)
 
 st.subheader(t("commissions.points"), help=help_text(ctx, "fct_incentive_points.points"))
 earned = points(ctx.reader, f.selection())

@@ -39,7 +39,9 @@ paid_lines as (
         amount_currency,
         amount
     from closed_lines
-    where payout_component not in ('draw', 'recovery', 'adjustment')
+    -- what was paid for a rule: not draws, recoveries, holds and releases (which withhold and
+    -- pay back lines), nor accepted disputes (paid once, int_commission_lines_disputed)
+    where payout_component not in ('draw', 'recovery', 'adjustment', 'held', 'released')
     union all
     select
         rep_id,
@@ -52,7 +54,7 @@ paid_lines as (
         amount_currency,
         amount
     from closed_lines
-    where payout_component = 'adjustment'
+    where payout_component = 'adjustment' and dispute_id is null
 ),
 
 paid as (

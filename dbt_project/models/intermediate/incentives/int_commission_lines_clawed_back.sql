@@ -36,7 +36,9 @@ frozen_order_line_lines as (
         rate,
         amount_currency
     from closed_lines
-    where source_type = 'order_line' and payout_component != 'adjustment'
+    where
+        source_type = 'order_line'
+        and payout_component not in ('adjustment', 'held', 'released')
 ),
 
 unfrozen_order_line_lines as (

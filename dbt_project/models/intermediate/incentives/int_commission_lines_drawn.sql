@@ -1,6 +1,7 @@
 {#-
     Recoverable draws and their recoveries for open periods (closed ones are frozen). A period's
-    earnings are all its other open lines, adjustments included. The carry-forward is sequential
+    earnings are all its other open lines, adjustments and accepted disputes included (not
+    holds: a hold defers payment, int_commission_lines_held). The carry-forward is sequential
     (each period needs the balance the previous one left), so `carried` is a recursive CTE over
     consecutive `period_number`s (1, 2, 3... per rep), from a period 0 owing nothing:
       open period:   draw     = guarantee - earned when earned falls short (else 0)
@@ -28,6 +29,10 @@ adjustment_lines as (
     select * from {{ ref('int_commission_lines_adjusted') }}
 ),
 
+disputed_lines as (
+    select * from {{ ref('int_commission_lines_disputed') }}
+),
+
 closed_lines as (
     select * from {{ ref('stg_incentives_closed__commission_lines') }}
 ),
@@ -49,6 +54,12 @@ open_lines as (
         period_start,
         amount
     from adjustment_lines
+    union all
+    select
+        rep_id,
+        period_start,
+        amount
+    from disputed_lines
 ),
 
 open_earnings as (

@@ -1,55 +1,29 @@
 {#-
     Every line a rep is paid, closed periods exactly as frozen and open periods as computed now
-    (with corrections to closed periods, draws and recoveries). Each traces to a source
-    transaction (order line, refund, rep-period or activity aggregate) and a plan rule.
+    (with corrections to closed periods, accepted disputes, draws and recoveries, and the
+    counter-lines of holds). Each traces to a source transaction (order line, refund, rep-period,
+    activity aggregate or dispute) and a plan rule.
 -#}
 {%- set line_key = ['rep_id', 'period_start', 'source_type', 'source_id', 'rule'] %}
 
 with
 
-computed_lines as (
-    select * from {{ ref('int_commission_lines_computed') }}
+payable_lines as (
+    select * from {{ ref('int_commission_lines_payable') }}
 ),
 
-adjustment_lines as (
-    select * from {{ ref('int_commission_lines_adjusted') }}
-),
-
-draw_lines as (
-    select * from {{ ref('int_commission_lines_drawn') }}
+held_lines as (
+    select * from {{ ref('int_commission_lines_held') }}
 ),
 
 closed_lines as (
     select * from {{ ref('stg_incentives_closed__commission_lines') }}
 ),
 
-periods as (
-    select * from {{ ref('int_incentive_periods_spanned') }}
-),
-
-open_computed_lines as (
-    select
-        computed_lines.*,
-        cast(null as date) as adjusts_period_start
-    from computed_lines
-    inner join periods
-        on computed_lines.period_start = periods.period_start
-    where not periods.is_closed
-),
-
-open_draw_lines as (
-    select
-        draw_lines.*,
-        cast(null as date) as adjusts_period_start
-    from draw_lines
-),
-
 open_lines as (
-    select * from open_computed_lines
+    select * from payable_lines
     union all
-    select * from adjustment_lines
-    union all
-    select * from open_draw_lines
+    select * from held_lines
 ),
 
 keyed_open_lines as (

@@ -1,7 +1,8 @@
 {#-
     One row per rep and period that has lines or points: the lines summed by payout component,
-    and `net_payout_amount`, exactly the sum of the rep-period's line amounts. Closed periods
-    are read back as frozen.
+    and `net_payout_amount`, exactly the sum of the rep-period's line amounts (held lines count
+    out through their `held` counter-lines, released ones back in through `released` lines).
+    Closed periods are read back as frozen.
 -#}
 with
 
@@ -37,6 +38,8 @@ open_line_totals as (
         sum(case when payout_component = 'draw' then amount else 0 end) as draw_amount,
         sum(case when payout_component = 'recovery' then amount else 0 end) as recovery_amount,
         sum(case when payout_component = 'adjustment' then amount else 0 end) as adjustment_amount,
+        sum(case when payout_component = 'held' then amount else 0 end) as held_amount,
+        sum(case when payout_component = 'released' then amount else 0 end) as released_amount,
         sum(amount) as net_payout_amount,
         count(*) as line_count
     from lines
@@ -68,6 +71,8 @@ open_payouts as (
         coalesce(open_line_totals.draw_amount, 0) as draw_amount,
         coalesce(open_line_totals.recovery_amount, 0) as recovery_amount,
         coalesce(open_line_totals.adjustment_amount, 0) as adjustment_amount,
+        coalesce(open_line_totals.held_amount, 0) as held_amount,
+        coalesce(open_line_totals.released_amount, 0) as released_amount,
         coalesce(open_line_totals.net_payout_amount, 0) as net_payout_amount,
         coalesce(open_point_totals.points, 0) as points,
         coalesce(open_line_totals.line_count, 0) as line_count

@@ -1,4 +1,5 @@
--- net_payout_amount is exactly the sum of the rep-period's lines, and of its six components.
+-- net_payout_amount is exactly the sum of the rep-period's lines, and of its eight components
+-- (held lines count out through their `held` counter-lines, released ones back in).
 with
 
 lines as (
@@ -36,7 +37,7 @@ final as (
         or payouts.line_count != coalesce(line_totals.line_count, 0)
         or payouts.net_payout_amount != payouts.gross_commission_amount + payouts.bonus_amount
         + payouts.clawback_amount + payouts.draw_amount + payouts.recovery_amount
-        + payouts.adjustment_amount
+        + payouts.adjustment_amount + payouts.held_amount + payouts.released_amount
 )
 
 select * from final
