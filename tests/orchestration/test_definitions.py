@@ -74,4 +74,9 @@ def test_schedules_and_the_failure_sensor(defs) -> None:
         ("nightly_pipeline", "warehouse_pipeline"),
         ("monthly_close_reminder", "period_close_reminder"),
     }
-    assert [s.name for s in defs.sensors] == ["alert_on_run_failure"]
+    assert sorted(s.name for s in defs.sensors) == [
+        "alert_on_run_failure",
+        "close_request_closed",
+        "close_request_failed",
+        "close_requested_periods",
+    ]
