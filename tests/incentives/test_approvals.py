@@ -177,7 +177,62 @@ def month_end(tiny_warehouse: tuple[str, str]) -> dict[str, object]:
         for (month,) in _rows(url, "select period_start from incentives_closed.closed_periods")
     ]
     seen["approve_closed"] = _refusal(url, alice, APPROVE, (JANUARY, "team", "11", "alice"))
+    _failed_close_of_february(url, alice, seen)
     return seen
+
+
+def _failed_close_of_february(url: str, alice: str, seen: dict[str, object]) -> None:
+    """February approved (Dan's team 21 before January closed: closing January left February's
+    figures as they were) and requested; then its published lines change under it, so the close
+    job refuses to freeze them and the request is recorded failed with the job's reason."""
+    from orchestration.definitions import defs
+    from orchestration.defs.incentives.close_requests import (
+        close_request_failed,
+        close_requested_periods,
+    )
+    from orchestration.defs.incentives.period_close import PERIOD_CLOSE_JOB_NAME
+
+    for team in ("11", "12"):
+        _as(url, alice, APPROVE, (FEBRUARY, "team", team, "alice"))
+    _as(url, "spw_finance", APPROVE, (FEBRUARY, "company", "company", "fiona"))
+    request = _as(url, "spw_finance", CLOSE, (FEBRUARY, "fiona"))
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute(
+            "update marts.fct_commission_lines set amount = amount + 1.00"
+            " where rep_id = '102' and period_start = %s and rule = 'base_rate'",
+            (FEBRUARY,),
+        )
+    with DagsterInstance.ephemeral() as instance:
+        (launch,) = close_requested_periods(build_sensor_context(instance=instance))
+        job = defs.resolve_job_def(PERIOD_CLOSE_JOB_NAME)
+        result = job.execute_in_process(
+            instance=instance,
+            partition_key=launch.partition_key,
+            tags=launch.tags,
+            raise_on_error=False,
+        )
+        failure = next(
+            event
+            for event in instance.all_logs(result.run_id)
+            if event.dagster_event and event.dagster_event_type == DagsterEventType.RUN_FAILURE
+        )
+        close_request_failed(
+            build_run_status_sensor_context(
+                sensor_name="close_request_failed",
+                dagster_instance=instance,
+                dagster_run=instance.get_run_by_id(result.run_id),
+                dagster_event=failure.dagster_event,
+            ).for_run_failure()
+        )
+    seen["february_request"] = _rows(
+        url,
+        "select status, message from commission_ops.close_request_status where request_id = %s",
+        (request,),
+    )
+    seen["closed_after_failure"] = [
+        str(month)
+        for (month,) in _rows(url, "select period_start from incentives_closed.closed_periods")
+    ]
 
 
 def test_a_rep_cannot_approve_close_or_write(month_end) -> None:
@@ -239,3 +294,13 @@ def test_the_close_request_runs_the_close_job_and_closes_the_month(month_end) ->
     assert month_end["request_status"] == [("closed", month_end["run_id"])]
     assert month_end["closed"] == ["2026-01-01"]
     assert month_end["approve_closed"] == "P0001 month 2026-01 is closed: nothing to approve"
+
+
+def test_a_failed_close_is_recorded_with_its_reason(month_end) -> None:
+    ((status, message),) = month_end["february_request"]
+    assert status == "failed"
+    # 102's three February base_rate lines (L001, L002, L013) differ: 3 rows each way
+    assert message.startswith(
+        "the published lines of 2026-02 differ from the latest build in marts_audit (6 rows)"
+    ), message
+    assert month_end["closed_after_failure"] == ["2026-01-01"]

@@ -87,7 +87,9 @@ def _innermost_message(error: SerializableErrorInfo) -> str:
     """The reason itself (e.g. the PeriodCloseError's), not Dagster's wrapping of it."""
     while error.cause is not None:
         error = error.cause
-    return error.message.strip()
+    head, _, reason = error.message.strip().partition(": ")
+    # the message starts with the exception's qualified class name: the reader wants the reason
+    return reason if error.cls_name and head.endswith(error.cls_name) else error.message.strip()
 
 
 def _request_of(context: RunStatusSensorContext) -> int | None:
