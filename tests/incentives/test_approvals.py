@@ -17,6 +17,7 @@ import pytest
 from dagster import (
     DagsterEventType,
     DagsterInstance,
+    RunRequest,
     build_run_status_sensor_context,
     build_sensor_context,
 )
@@ -59,16 +60,46 @@ STATUS = (
 )
 
 
-@pytest.fixture(scope="module")
-def month_end(tiny_warehouse: tuple[str, str]) -> dict[str, object]:
-    """Build the marts, then approve, refuse, void and close January as the roles would."""
+def _close_as_requested(outcome: DagsterEventType) -> tuple[list[RunRequest], str]:
+    """What the daemon does for a pending close request: the sensor's run request, the close
+    job's run, and the run-status sensor of its outcome (RUN_SUCCESS or RUN_FAILURE)."""
     from orchestration.definitions import defs
     from orchestration.defs.incentives.close_requests import (
         close_request_closed,
+        close_request_failed,
         close_requested_periods,
     )
     from orchestration.defs.incentives.period_close import PERIOD_CLOSE_JOB_NAME
 
+    with DagsterInstance.ephemeral() as instance:
+        launched = list(close_requested_periods(build_sensor_context(instance=instance)))
+        result = defs.resolve_job_def(PERIOD_CLOSE_JOB_NAME).execute_in_process(
+            instance=instance,
+            partition_key=launched[0].partition_key,
+            tags=launched[0].tags,
+            raise_on_error=False,
+        )
+        (event,) = [
+            record.dagster_event
+            for record in instance.all_logs(result.run_id)
+            if record.dagster_event and record.dagster_event_type == outcome
+        ]
+        context = build_run_status_sensor_context(
+            sensor_name="close_request_outcome",
+            dagster_instance=instance,
+            dagster_run=instance.get_run_by_id(result.run_id),
+            dagster_event=event,
+        )
+        if outcome == DagsterEventType.RUN_SUCCESS:
+            close_request_closed(context)
+        else:
+            close_request_failed(context.for_run_failure())
+    return launched, result.run_id
+
+
+@pytest.fixture(scope="module")
+def month_end(tiny_warehouse: tuple[str, str]) -> dict[str, object]:
+    """Build the marts, then approve, refuse, void and close January as the roles would."""
     url, _ = tiny_warehouse
     with DagsterInstance.ephemeral() as instance:
         period_close._load_sources(instance)
@@ -135,43 +166,21 @@ def month_end(tiny_warehouse: tuple[str, str]) -> dict[str, object]:
 
     request = _as(url, "spw_finance", CLOSE, (JANUARY, "fiona"))
     seen["second_request"] = _refusal(url, "spw_finance", CLOSE, (JANUARY, "fiona"))
-    with DagsterInstance.ephemeral() as instance:
-        launched = list(
-            close_requested_periods(build_sensor_context(instance=instance, sensor_name="s"))
-        )
-        seen["run_requests"] = [(r.run_key, r.partition_key, dict(r.tags)) for r in launched]
-        seen["status_launched"] = _rows(
-            url,
-            "select status from commission_ops.close_request_status where request_id = %s",
-            (request,),
-        )
-        job = defs.resolve_job_def(PERIOD_CLOSE_JOB_NAME)
-        result = job.execute_in_process(
-            instance=instance,
-            partition_key=launched[0].partition_key,
-            tags=launched[0].tags,
-        )
-        run = instance.get_run_by_id(result.run_id)
-        success = next(
-            event
-            for event in instance.all_logs(result.run_id)
-            if event.dagster_event and event.dagster_event_type == DagsterEventType.RUN_SUCCESS
-        )
-        close_request_closed(
-            build_run_status_sensor_context(
-                sensor_name="close_request_closed",
-                dagster_instance=instance,
-                dagster_run=run,
-                dagster_event=success.dagster_event,
-            )
-        )
+    launched, run_id = _close_as_requested(DagsterEventType.RUN_SUCCESS)
+    seen["run_requests"] = [(r.run_key, r.partition_key, dict(r.tags)) for r in launched]
+    seen["events"] = _rows(
+        url,
+        "select status from commission_ops.close_request_events where request_id = %s"
+        " order by recorded_at",
+        (request,),
+    )
     seen["request"] = request
     seen["request_status"] = _rows(
         url,
         "select status, run_id from commission_ops.close_request_status where request_id = %s",
         (request,),
     )
-    seen["run_id"] = result.run_id
+    seen["run_id"] = run_id
     seen["closed"] = [
         str(month)
         for (month,) in _rows(url, "select period_start from incentives_closed.closed_periods")
@@ -185,13 +194,6 @@ def _failed_close_of_february(url: str, alice: str, seen: dict[str, object]) -> 
     """February approved (Dan's team 21 before January closed: closing January left February's
     figures as they were) and requested; then its published lines change under it, so the close
     job refuses to freeze them and the request is recorded failed with the job's reason."""
-    from orchestration.definitions import defs
-    from orchestration.defs.incentives.close_requests import (
-        close_request_failed,
-        close_requested_periods,
-    )
-    from orchestration.defs.incentives.period_close import PERIOD_CLOSE_JOB_NAME
-
     for team in ("11", "12"):
         _as(url, alice, APPROVE, (FEBRUARY, "team", team, "alice"))
     _as(url, "spw_finance", APPROVE, (FEBRUARY, "company", "company", "fiona"))
@@ -202,28 +204,7 @@ def _failed_close_of_february(url: str, alice: str, seen: dict[str, object]) -> 
             " where rep_id = '102' and period_start = %s and rule = 'base_rate'",
             (FEBRUARY,),
         )
-    with DagsterInstance.ephemeral() as instance:
-        (launch,) = close_requested_periods(build_sensor_context(instance=instance))
-        job = defs.resolve_job_def(PERIOD_CLOSE_JOB_NAME)
-        result = job.execute_in_process(
-            instance=instance,
-            partition_key=launch.partition_key,
-            tags=launch.tags,
-            raise_on_error=False,
-        )
-        failure = next(
-            event
-            for event in instance.all_logs(result.run_id)
-            if event.dagster_event and event.dagster_event_type == DagsterEventType.RUN_FAILURE
-        )
-        close_request_failed(
-            build_run_status_sensor_context(
-                sensor_name="close_request_failed",
-                dagster_instance=instance,
-                dagster_run=instance.get_run_by_id(result.run_id),
-                dagster_event=failure.dagster_event,
-            ).for_run_failure()
-        )
+    _close_as_requested(DagsterEventType.RUN_FAILURE)
     seen["february_request"] = _rows(
         url,
         "select status, message from commission_ops.close_request_status where request_id = %s",
@@ -290,7 +271,7 @@ def test_the_close_request_runs_the_close_job_and_closes_the_month(month_end) ->
     assert month_end["run_requests"] == [
         (f"close_request_{request}", "2026-01", {"spw/close_request_id": str(request)})
     ]
-    assert month_end["status_launched"] == [("launched",)]
+    assert month_end["events"] == [("launched",), ("closed",)]
     assert month_end["request_status"] == [("closed", month_end["run_id"])]
     assert month_end["closed"] == ["2026-01-01"]
     assert month_end["approve_closed"] == "P0001 month 2026-01 is closed: nothing to approve"
