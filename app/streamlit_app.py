@@ -42,6 +42,12 @@ def pages_for(viewer: Viewer | None) -> list[StreamlitPage]:
             "app_pages/commissions.py", title=t("pages.commissions"), icon=":material/payments:"
         ),
     ]
+    if viewer is None or viewer.role != "rep":
+        pages.append(
+            st.Page(
+                "app_pages/month_end.py", title=t("pages.month_end"), icon=":material/task_alt:"
+            )
+        )
     if viewer is None or viewer.is_finance:
         pages.append(
             st.Page(

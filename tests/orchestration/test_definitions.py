@@ -75,4 +75,9 @@ def test_schedules_and_the_failure_sensor(defs) -> None:
         ("monthly_close_reminder", "period_close_reminder"),
         ("nightly_backup", "warehouse_backup"),
     }
-    assert [s.name for s in defs.sensors] == ["alert_on_run_failure"]
+    assert sorted(s.name for s in defs.sensors) == [
+        "alert_on_run_failure",
+        "close_request_closed",
+        "close_request_failed",
+        "close_requested_periods",
+    ]
