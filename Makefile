@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install warehouse demo demo-advance demo-remove dagster-home pipeline run serve test test-fast test-faults lint stop dbt-docs close-period statement backup restore bench screenshot
+.PHONY: help install warehouse demo demo-advance demo-remove dagster-home pipeline run serve test test-fast test-faults lint stop dbt-docs close-period statement payroll accrual backup restore bench screenshot
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -55,9 +55,18 @@ close-period: warehouse dagster-home ## freeze commission months: make close-per
 	@test -n "$(PERIOD)" || { echo "close-period: give the month or range, e.g. make close-period PERIOD=2026-01 or PERIOD=2026-01..2026-10"; exit 2; }
 	@$(PY) -m orchestration.incentives close-period $(PERIOD)
 
-statement: warehouse ## a rep's commission statement: make statement REP=<rep_id> PERIOD=YYYY-MM [FORMAT=html|csv]
-	@test -n "$(REP)" -a -n "$(PERIOD)" || { echo "statement: e.g. make statement REP=101 PERIOD=2026-01"; exit 2; }
-	@$(PY) -m orchestration.incentives statement $(REP) $(PERIOD) --format $(or $(FORMAT),html)
+# LANG names the statement's language (zh|en) here, not a locale: the recipe runs Python in C.UTF-8.
+statement: warehouse ## a rep's statement: make statement REP=<rep_id> PERIOD=YYYY-MM [FORMAT=html|pdf|csv] [LANG=zh|en]
+	@test -n "$(REP)" -a -n "$(PERIOD)" || { echo "statement: e.g. make statement REP=70000001 PERIOD=2026-10 FORMAT=pdf LANG=zh"; exit 2; }
+	@LANG=C.UTF-8 $(PY) -m orchestration.incentives statement $(REP) $(PERIOD) --format $(or $(FORMAT),html) --lang $(if $(filter zh,$(LANG)),zh,en)
+
+payroll: warehouse ## the payroll file of a closed month: make payroll PERIOD=YYYY-MM [FORMAT=csv|xlsx] -> exports/
+	@test -n "$(PERIOD)" || { echo "payroll: give a closed month, e.g. make payroll PERIOD=2026-10 FORMAT=xlsx"; exit 2; }
+	@$(PY) -m orchestration.incentives payroll $(PERIOD) --format $(or $(FORMAT),csv)
+
+accrual: warehouse ## the accrual journal of an open month: make accrual PERIOD=YYYY-MM -> exports/
+	@test -n "$(PERIOD)" || { echo "accrual: give an open month, e.g. make accrual PERIOD=2026-11"; exit 2; }
+	@$(PY) -m orchestration.incentives accrual $(PERIOD)
 
 backup: warehouse ## dump what cannot be rebuilt (closed months, approvals, disputes) to .state/backups: make backup [SCOPE=all]
 	@$(PY) -m ingestion.platform.backup create --scope $(or $(SCOPE),irreplaceable)

@@ -1,8 +1,10 @@
-"""Incentives commands: close a commission period, and export a rep's statement.
+"""Incentives commands: close a commission period, and export statements, payroll, accruals.
 
     python -m orchestration.incentives close-period 2026-01      # make close-period PERIOD=2026-01
     python -m orchestration.incentives close-period 2026-01..2026-10   # one build for the range
-    python -m orchestration.incentives statement 101 2026-01 --format html --out statements/
+    python -m orchestration.incentives statement 101 2026-01 --format pdf --lang zh
+    python -m orchestration.incentives payroll 2026-01 --format xlsx   # a closed month
+    python -m orchestration.incentives accrual 2026-02                 # an open month
 
 Closing runs the Dagster job `close_commission_period` for that monthly partition (or range),
 recorded in the instance at `DAGSTER_HOME` like any run. A statement lists every line of the
@@ -13,9 +15,7 @@ payout's totals.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import html
 import sys
 from pathlib import Path
 
@@ -27,21 +27,9 @@ from dagster._core.storage.tags import (
 )
 
 from ingestion.platform.warehouse_url import WarehouseError, export_environment
-
-# A statement shows every column of a frozen line (the mart's contract) but these: the line's key
-# and the rep, which the statement is for.
-NOT_ON_STATEMENT = ("commission_line_id", "rep_id")
-PAYOUT_TOTALS = (
-    "status",
-    "gross_commission_amount",
-    "bonus_amount",
-    "clawback_amount",
-    "draw_amount",
-    "recovery_amount",
-    "adjustment_amount",
-    "net_payout_amount",
-    "points",
-)
+from orchestration.exports.accruals import export_accruals
+from orchestration.exports.payroll import export_payroll
+from orchestration.exports.statement_files import FORMATS, export_statement
 
 
 def period_range(period: str) -> tuple[str, str]:
@@ -106,85 +94,6 @@ def close_period(period: str) -> int:
     return 1
 
 
-def statement_rows(
-    url: str, rep_id: str, period_start: dt.date
-) -> tuple[list[str], list[dict], dict]:
-    """The statement's columns, the rep-period's lines (ordered by source) and its totals."""
-    from orchestration.defs.incentives.period_close import frozen_columns
-
-    with psycopg2.connect(url) as conn, conn.cursor() as cur:
-        columns = [c for c in frozen_columns(cur, "commission_lines") if c not in NOT_ON_STATEMENT]
-        cur.execute(
-            f"select {', '.join(columns)} from marts.fct_commission_lines"
-            " where rep_id = %s and period_start = %s"
-            " order by source_date, source_type, source_id, rule",
-            (rep_id, period_start),
-        )
-        lines = [dict(zip(columns, row, strict=True)) for row in cur.fetchall()]
-        cur.execute(
-            f"select {', '.join(PAYOUT_TOTALS)} from marts.fct_payouts"
-            " where rep_id = %s and period_start = %s",
-            (rep_id, period_start),
-        )
-        found = cur.fetchone()
-    totals = dict(zip(PAYOUT_TOTALS, found, strict=True)) if found else {}
-    return columns, lines, totals
-
-
-def _text(value: object) -> str:
-    """Decimals print exactly as stored (never through float); nulls as empty cells."""
-    return "" if value is None else str(value)
-
-
-def write_csv(path: Path, columns: list[str], lines: list[dict]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(columns)
-        for line in lines:
-            writer.writerow([_text(line[column]) for column in columns])
-
-
-def write_html(
-    path: Path, rep_id: str, period: str, columns: list[str], lines: list[dict], totals: dict
-) -> None:
-    cells = "".join(f"<th>{html.escape(column)}</th>" for column in columns)
-    body = "\n".join(
-        "<tr>"
-        + "".join(f"<td>{html.escape(_text(line[column]))}</td>" for column in columns)
-        + "</tr>"
-        for line in lines
-    )
-    summary = "".join(
-        f"<tr><th>{html.escape(key)}</th><td>{html.escape(_text(value))}</td></tr>"
-        for key, value in totals.items()
-    )
-    path.write_text(
-        "<!doctype html>\n<html><head><meta charset='utf-8'>"
-        f"<title>Commission statement {html.escape(rep_id)} {period}</title>"
-        "<style>body{font-family:sans-serif}td,th{padding:2px 8px;border-bottom:1px solid #ddd}"
-        "td{text-align:right}</style></head><body>"
-        f"<h1>Commission statement: rep {html.escape(rep_id)}, period {period}</h1>"
-        f"<table>{summary}</table><h2>Lines</h2><table><tr>{cells}</tr>\n{body}</table>"
-        "</body></html>\n",
-        encoding="utf-8",
-    )
-
-
-def export_statement(url: str, rep_id: str, period: str, fmt: str, out: Path) -> Path:
-    """Write the statement file and return its path."""
-    period_start = dt.datetime.strptime(period, "%Y-%m").date()
-    columns, lines, totals = statement_rows(url, rep_id, period_start)
-    if not lines and not totals:
-        raise ValueError(f"rep {rep_id} has no commission lines or payout in {period}")
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / f"statement_{rep_id}_{period}.{fmt}"
-    if fmt == "csv":
-        write_csv(path, columns, lines)
-    else:
-        write_html(path, rep_id, period, columns, lines, totals)
-    return path
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.incentives")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -193,18 +102,33 @@ def main(argv: list[str] | None = None) -> int:
     statement = commands.add_parser("statement", help="export a rep's statement for a period")
     statement.add_argument("rep_id")
     statement.add_argument("period", help="the month, YYYY-MM")
-    statement.add_argument("--format", choices=["csv", "html"], default="html")
+    statement.add_argument("--format", choices=FORMATS, default="html")
+    statement.add_argument("--lang", choices=["en", "zh"], default="en")
     statement.add_argument("--out", type=Path, default=Path("statements"))
+    payroll = commands.add_parser("payroll", help="the payroll file of a closed month")
+    payroll.add_argument("period", help="the month, YYYY-MM")
+    payroll.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    payroll.add_argument("--out", type=Path, default=Path("exports"))
+    accrual = commands.add_parser("accrual", help="the accrual journal of an open month")
+    accrual.add_argument("period", help="the month, YYYY-MM")
+    accrual.add_argument("--out", type=Path, default=Path("exports"))
     args = parser.parse_args(argv)
     try:
         url = export_environment()
         if args.command == "close-period":
             return close_period(args.period)
-        path = export_statement(url, args.rep_id, args.period, args.format, args.out)
-    except (WarehouseError, ValueError) as exc:
-        print(f"incentives: {exc}", file=sys.stderr)
+        if args.command == "payroll":
+            path, rows = export_payroll(url, args.period, args.format, args.out)
+            print(f"payroll: {path} ({len(rows)} rows)", file=sys.stderr)
+        elif args.command == "accrual":
+            path, rows = export_accruals(url, args.period, args.out)
+            print(f"accrual: {path} ({len(rows)} journal lines)", file=sys.stderr)
+        else:
+            path = export_statement(url, args.rep_id, args.period, args.format, args.out, args.lang)
+            print(f"statement: {path}", file=sys.stderr)
+    except (WarehouseError, ValueError, FileNotFoundError) as exc:
+        print(f"{args.command}: {exc}", file=sys.stderr)
         return 1
-    print(f"statement: {path}", file=sys.stderr)
     return 0
 
 

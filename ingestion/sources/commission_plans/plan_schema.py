@@ -210,6 +210,13 @@ class PlanVersion(_Strict):
     clawback: Clawback | None = None
     draw: Draw | None = None
     negative_month: NegativeMonth = "carry_forward"
+    # The currency the rep is paid in (payroll, statements), when not the reporting currency:
+    # each rep-period's net payout is converted at the rate of the month's last day
+    # (`fct_payout_payments`, docs/incentives.md "Payroll and accruals"). Stored as
+    # `payment_currency`: `payout_currency` in the marts is the reporting currency of the lines.
+    payout_currency: Annotated[
+        str | None, Field(pattern=r"^[A-Z]{3}$"), Stored(name="payment_currency")
+    ] = None
     process: Process | None = None
     growth: Growth | None = None
     spifs: list[Spif] = []

@@ -47,7 +47,13 @@ monthly_periods = MonthlyPartitionsDefinition(start_date="2020-01", fmt=PERIOD_F
 
 # store table, mart, and the mart's test for a row of an open period; the columns frozen are the
 # store table's, which dbt creates from the mart's contract (macro create_closed_periods_store)
-INCENTIVE_MARTS = ("fct_commission_lines", "fct_incentive_points", "fct_payouts")
+INCENTIVE_MARTS = (
+    "fct_commission_lines",
+    "fct_incentive_points",
+    "fct_payouts",
+    "fct_payout_payments",
+    "fct_commission_accruals",
+)
 FROZEN_TABLES = (
     ("commission_lines", "fct_commission_lines", "not is_closed"),
     ("payouts", "fct_payouts", "status = 'open'"),

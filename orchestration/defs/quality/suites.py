@@ -146,6 +146,17 @@ def _audited_commission_lines(inputs: SuiteInputs) -> Sequence[Expectation]:
     ]
 
 
+def _audited_commission_accruals(inputs: SuiteInputs) -> Sequence[Expectation]:
+    """No row-count rule: the journal holds only the open months, so closing a range of months
+    empties most of it by design."""
+    import great_expectations as gx
+
+    return [
+        gx.expectations.ExpectColumnValuesToBeBetween(column=column, min_value=0)
+        for column in ("debit_amount", "credit_amount")
+    ]
+
+
 def _audited_default(inputs: SuiteInputs) -> Sequence[Expectation]:
     return [row_count_near_previous(inputs)]
 
@@ -156,6 +167,10 @@ _AUDITED_SUITES = {
     "fct_commission_lines": (
         _audited_commission_lines,
         "Every rate is a ratio (-1 to 1); the row count is near the last good run.",
+    ),
+    "fct_commission_accruals": (
+        _audited_commission_accruals,
+        "Debits and credits are never negative (its size follows the open months).",
     ),
 }
 

@@ -1,0 +1,86 @@
+{#-
+    What each rep is paid for a period in the currency they are paid in: the payout of
+    fct_payouts (reporting currency) converted to the rep's payout currency.
+
+    Glossary of the rules:
+    - payout currency: the plan version's `payout_currency` (plan_schema.py), else the reporting
+      currency; a rep-period without a plan is paid in the reporting currency.
+    - FX rule: the rate of the period's last day (`int_fx_rates_filled`: a day without a
+      published rate takes the latest earlier one); while the month is still running, the latest
+      rate published so far. The reporting currency converts at exactly 1.
+    - rounding: once per rep-period, on the total (not per line): net payout / rate, rounded
+      half away from zero to the cent (macro `money_round`), so the payroll pays exactly the
+      converted total and the statement shows the same figure.
+-#}
+with
+
+payouts as (
+    select * from {{ ref('fct_payouts') }}
+),
+
+rep_periods as (
+    select * from {{ ref('int_rep_periods_planned') }}
+),
+
+fx_rates as (
+    select * from {{ ref('int_fx_rates_filled') }}
+),
+
+payouts_with_currency as (
+    select
+        payouts.payout_id,
+        payouts.rep_id,
+        payouts.period_start,
+        cast({{ dbt.last_day('payouts.period_start', 'month') }} as date) as period_end,
+        payouts.status,
+        payouts.net_payout_amount,
+        payouts.payout_currency,
+        coalesce(rep_periods.payment_currency, payouts.payout_currency) as payment_currency
+    from payouts
+    left join rep_periods
+        on
+            payouts.rep_id = rep_periods.rep_id
+            and payouts.period_start = rep_periods.period_start
+),
+
+last_rate_dates as (
+    select
+        currency,
+        max(rate_date) as last_rate_date
+    from fx_rates
+    group by currency
+),
+
+converted as (
+    select
+        payouts_with_currency.*,
+        fx_rates.rate_date as payment_fx_rate_date,
+        fx_rates.fx_rate as payment_fx_rate,
+        {{ money_round('payouts_with_currency.net_payout_amount / fx_rates.fx_rate') }}
+            as payment_amount
+    from payouts_with_currency
+    left join last_rate_dates
+        on payouts_with_currency.payment_currency = last_rate_dates.currency
+    left join fx_rates
+        on
+            payouts_with_currency.payment_currency = fx_rates.currency
+            and least(payouts_with_currency.period_end, last_rate_dates.last_rate_date)
+            = fx_rates.rate_date
+),
+
+final as (
+    select
+        payout_id,
+        rep_id,
+        period_start,
+        status,
+        net_payout_amount,
+        payout_currency,
+        payment_currency,
+        cast(payment_fx_rate as numeric(18, 8)) as payment_fx_rate,
+        payment_fx_rate_date,
+        cast(payment_amount as numeric(18, 2)) as payment_amount
+    from converted
+)
+
+select * from final
