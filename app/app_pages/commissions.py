@@ -79,6 +79,18 @@ st.dataframe(
     ),
     hide_index=True,
     height="content",
+    column_order=[
+        t(label)
+        for label in (
+            "commissions.col.rep",
+            "commissions.col.net",
+            "commissions.col.team",
+            "commissions.col.period",
+            "commissions.col.currency",
+            *list(PAYOUT_AMOUNTS.values())[1:],
+            "commissions.col.status",
+        )
+    ],
     column_config={
         t("commissions.col.rep"): st.column_config.TextColumn(pinned=True),
         t("commissions.col.status"): st.column_config.TextColumn(
@@ -163,6 +175,7 @@ for payout in statement.itertuples():
                 }
             ),
             hide_index=True,
+            height="content",
             column_config={
                 t("commissions.col.basis"): st.column_config.TextColumn(
                     help=help_text(ctx, "fct_commission_lines.basis_amount")
@@ -202,4 +215,5 @@ else:
             }
         ),
         hide_index=True,
+        height="content",
     )

@@ -71,6 +71,7 @@ else:
             }
         ),
         hide_index=True,
+        height="content",
         column_config={
             t("customers.col.days_quiet"): st.column_config.TextColumn(
                 help=help_text(ctx, "dim_customers.days_since_last_order")
@@ -116,4 +117,5 @@ else:
             }
         ),
         hide_index=True,
+        height="content",
     )

@@ -56,6 +56,7 @@ st.dataframe(
         }
     ),
     hide_index=True,
+    height="content",
     column_config={
         t("team.col.revenue"): st.column_config.TextColumn(
             help=help_text(ctx, "fct_order_lines.net_reporting_amount")
