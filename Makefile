@@ -94,7 +94,7 @@ lint: install ## ruff and sqlfluff
 dbt-docs: warehouse ## generate the dbt docs site into dbt_project/target
 	@$(PY) -m ingestion.platform exec -- $(VENV)/bin/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project
 
-screenshot: warehouse ## save the README's screenshots of the app (docs/images) from the demo marts
+screenshot: warehouse ## every page of the app at 1440 and 390 px in zh and en into docs/images (after make pipeline)
 	@$(PY) -m app.screenshot
 
 stop: ## stop the UIs, the demo servers and the embedded warehouse

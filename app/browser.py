@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from app.launch import app_command
+from ingestion.platform.paths import PROJECT_ROOT
 
 # Selenium must use the chromedriver given below, never download one.
 os.environ.setdefault("SE_OFFLINE", "true")
@@ -48,6 +49,7 @@ def served_app(environment: Mapping[str, str], log_path: Path) -> Iterator[str]:
         process = subprocess.Popen(
             app_command(port),
             env={**os.environ, **environment},
+            cwd=PROJECT_ROOT,  # where Streamlit finds the app's theme (.streamlit/config.toml)
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -92,6 +94,11 @@ def headless_chromium(width: int = 1400, height: int = 1000) -> Iterator[Any]:
     ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    # Chromium keeps a window at least ~500 px wide; a phone's width needs its emulation.
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
     try:
         yield driver
     finally:

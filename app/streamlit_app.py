@@ -4,14 +4,13 @@ Reads like the app's table of contents: language, sign-in, the viewer's database
 sidebar's filters, then the pages this viewer may open.
 """
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from streamlit.navigation.page import StreamlitPage
 
 from app.auth import Viewer, current_viewer, sign_out, write_session_cookie
+from app.clock import today
 from app.context import PageContext, set_context
 from app.data.connection import MartMissing, Reader, data_version, lookup_db_role
 from app.data.health import staleness
@@ -85,7 +84,7 @@ try:
         last_good = stale["last_good_at"]
         when = f"{last_good:%Y-%m-%d %H:%M} UTC" if pd.notna(last_good) else t("health.never")
         st.warning(t("app.stale", last_good=when), icon=":material/schedule:")
-    set_context(PageContext(viewer=viewer, reader=reader, filters=sidebar(reader, date.today())))
+    set_context(PageContext(viewer=viewer, reader=reader, filters=sidebar(reader, today())))
     st.navigation(pages_for(viewer)).run()
 except MartMissing as missing:
     st.info(t("app.mart_missing", reason=str(missing)))

@@ -11,7 +11,7 @@ import streamlit as st
 from app.alerts import AlertGroup
 from app.context import PageContext
 from app.data.catalog import definition
-from app.i18n import fmt_compact, fmt_money, fmt_number, fmt_pct, t
+from app.i18n import fmt_compact, fmt_money, fmt_money_compact, fmt_number, fmt_pct, t
 
 TARGET_METRICS = ("revenue", "new_customers", "visits", "deals_won")
 # Pace (attainment / elapsed share) at or above 1 is on pace (green); from AMBER_PACE up to 1 a
@@ -55,6 +55,11 @@ def change(current: object, previous: object) -> str | None:
 
 def format_metric(metric: str, value: object, currency: str | None = None) -> str:
     return fmt_money(value, currency) if metric == "revenue" else fmt_number(value)
+
+
+def card_metric(metric: str, value: object) -> str:
+    """A metric on a card: money compact from a million up (`fmt_money_compact`), counts whole."""
+    return fmt_money_compact(value) if metric == "revenue" else fmt_number(value)
 
 
 def to_float(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from app.data.commissions import lines, lines_csv, payouts, points
 from app.data.health import PAYOUT_RECONCILIATION_TEST, latest_test_result
 from app.disputes_ui import finance_disputes, rep_disputes
 from app.i18n import fmt_money, fmt_number, t, value_label
+from app.tables import money_column, with_subtotals
 from app.ui import empty_notice, help_text
 
 ctx = context()
@@ -42,39 +43,68 @@ elif not reconciliation.empty:
     )
 
 st.subheader(t("commissions.payouts"))
+# Amounts as numbers (sortable, to the cent), the net payout next to the name so it stays on a
+# phone's screen, a subtotal per team and a total per month and payout currency.
+PAYOUT_AMOUNTS = {
+    "net_payout_amount": "commissions.col.net",
+    "gross_commission_amount": "commissions.col.gross",
+    "bonus_amount": "commissions.col.bonus",
+    "clawback_amount": "commissions.col.clawback",
+    "draw_amount": "commissions.col.draw",
+    "recovery_amount": "commissions.col.recovery",
+    "adjustment_amount": "commissions.col.adjustment",
+    "points": "commissions.col.points",
+}
+payout_table = with_subtotals(
+    paid.assign(
+        period=[f"{d:%Y-%m}" for d in paid["period_start"]],
+        rep=paid["full_name"].fillna(paid["rep_id"]),
+        team=paid["team_name"].fillna(t("overview.no_team")),
+        status=[t(f"commissions.status.{s}") for s in paid["status"]],
+    )[["rep", "period", "payout_currency", "team", *PAYOUT_AMOUNTS, "status"]],
+    groups=["period", "payout_currency", "team"],
+    amounts=list(PAYOUT_AMOUNTS),
+    label_column="rep",
+    labels=(t("commissions.subtotal"), t("commissions.total")),
+)
 st.dataframe(
-    pd.DataFrame(
-        {
-            t("commissions.col.period"): [f"{d:%Y-%m}" for d in paid["period_start"]],
-            t("commissions.col.rep"): paid["full_name"].fillna(paid["rep_id"]),
-            t("commissions.col.status"): [t(f"commissions.status.{s}") for s in paid["status"]],
-            t("commissions.col.gross"): [fmt_money(v) for v in paid["gross_commission_amount"]],
-            t("commissions.col.bonus"): [fmt_money(v) for v in paid["bonus_amount"]],
-            t("commissions.col.clawback"): [fmt_money(v) for v in paid["clawback_amount"]],
-            t("commissions.col.draw"): [fmt_money(v) for v in paid["draw_amount"]],
-            t("commissions.col.recovery"): [fmt_money(v) for v in paid["recovery_amount"]],
-            t("commissions.col.adjustment"): [fmt_money(v) for v in paid["adjustment_amount"]],
-            t("commissions.col.net"): [
-                fmt_money(v, c)
-                for v, c in zip(paid["net_payout_amount"], paid["payout_currency"], strict=True)
-            ],
-            t("commissions.col.points"): [fmt_number(v) for v in paid["points"]],
+    payout_table.rename(
+        columns={
+            "rep": t("commissions.col.rep"),
+            "period": t("commissions.col.period"),
+            "payout_currency": t("commissions.col.currency"),
+            "team": t("commissions.col.team"),
+            "status": t("commissions.col.status"),
         }
+        | {column: t(label) for column, label in PAYOUT_AMOUNTS.items()}
     ),
     hide_index=True,
+    height="content",
+    column_order=[
+        t(label)
+        for label in (
+            "commissions.col.rep",
+            "commissions.col.net",
+            "commissions.col.team",
+            "commissions.col.period",
+            "commissions.col.currency",
+            *list(PAYOUT_AMOUNTS.values())[1:],
+            "commissions.col.status",
+        )
+    ],
     column_config={
-        t(label): st.column_config.TextColumn(help=help_text(ctx, f"fct_payouts.{column}"))
-        for label, column in {
-            "commissions.col.status": "status",
-            "commissions.col.gross": "gross_commission_amount",
-            "commissions.col.bonus": "bonus_amount",
-            "commissions.col.clawback": "clawback_amount",
-            "commissions.col.draw": "draw_amount",
-            "commissions.col.recovery": "recovery_amount",
-            "commissions.col.adjustment": "adjustment_amount",
-            "commissions.col.net": "net_payout_amount",
-            "commissions.col.points": "points",
-        }.items()
+        t("commissions.col.rep"): st.column_config.TextColumn(pinned=True),
+        t("commissions.col.status"): st.column_config.TextColumn(
+            help=help_text(ctx, "fct_payouts.status")
+        ),
+        t("commissions.col.points"): st.column_config.NumberColumn(
+            help=help_text(ctx, "fct_payouts.points"), format="%,.0f"
+        ),
+    }
+    | {
+        t(label): money_column(help_text(ctx, f"fct_payouts.{column}"))
+        for column, label in PAYOUT_AMOUNTS.items()
+        if column != "points"
     },
 )
 
@@ -146,6 +176,7 @@ for payout in statement.itertuples():
                 }
             ),
             hide_index=True,
+            height="content",
             column_config={
                 t("commissions.col.basis"): st.column_config.TextColumn(
                     help=help_text(ctx, "fct_commission_lines.basis_amount")
@@ -190,4 +221,5 @@ else:
             }
         ),
         hide_index=True,
+        height="content",
     )

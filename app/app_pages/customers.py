@@ -7,7 +7,7 @@ import streamlit as st
 from app.context import context
 from app.data.customers import churn_risks, tiers
 from app.data.sales import revenue_by_product_line
-from app.i18n import fmt_money, fmt_number, fmt_pct, t, value_label
+from app.i18n import fmt_money, fmt_money_compact, fmt_number, fmt_pct, t, value_label
 from app.ui import empty_notice, help_text, ratio, to_float
 
 ctx = context()
@@ -31,7 +31,7 @@ for card, tier in zip(cards, TIERS, strict=False):
         help=help_text(ctx, "dim_customers.trailing_12m_net_revenue_amount"),
         border=True,
     )
-    card.caption(fmt_money(by_tier.at[tier, "trailing_12m_net_revenue_amount"]))
+    card.caption(fmt_money_compact(by_tier.at[tier, "trailing_12m_net_revenue_amount"]))
 cards[-1].metric(
     t("customers.churn_count"),
     fmt_number(summary["churn_risk_count"].iloc[0]),
@@ -71,6 +71,7 @@ else:
             }
         ),
         hide_index=True,
+        height="content",
         column_config={
             t("customers.col.days_quiet"): st.column_config.TextColumn(
                 help=help_text(ctx, "dim_customers.days_since_last_order")
@@ -116,4 +117,5 @@ else:
             }
         ),
         hide_index=True,
+        height="content",
     )

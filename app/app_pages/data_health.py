@@ -82,6 +82,7 @@ else:
             }
         ),
         hide_index=True,
+        height="content",
         column_config={
             t("health.col.fresh"): st.column_config.TextColumn(
                 help=t("health.fresh_help", hours=fmt_number(STALE_AFTER.total_seconds() / 3600))
@@ -121,6 +122,7 @@ else:
             }
         ),
         hide_index=True,
+        height="content",
     )
 
 st.subheader(t("health.checks"))
@@ -147,6 +149,7 @@ else:
             }
         ),
         hide_index=True,
+        height="content",
     )
 
 st.subheader(t("health.quality"))
@@ -172,6 +175,7 @@ else:
             }
         ),
         hide_index=True,
+        height="content",
     )
 
 st.subheader(t("health.builds"))
@@ -184,4 +188,5 @@ st.dataframe(
         }
     ),
     hide_index=True,
+    height="content",
 )

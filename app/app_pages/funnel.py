@@ -103,6 +103,7 @@ for pipeline_id, rows in stages.groupby("pipeline_id", sort=False):
     st.dataframe(
         table,
         hide_index=True,
+        height="content",
         column_config={
             t(label): st.column_config.TextColumn(help=help_text(ctx, column))
             for label, column in column_help.items()
@@ -167,6 +168,7 @@ with right:
                 }
             ),
             hide_index=True,
+            height="content",
             column_config={
                 t("funnel.col.win_rate"): st.column_config.TextColumn(help=t("help.win_rate"))
             },
@@ -195,4 +197,5 @@ else:
             }
         ),
         hide_index=True,
+        height="content",
     )

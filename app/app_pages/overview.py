@@ -1,21 +1,20 @@
 """Overview: how are sales going this period, against last period and the target?"""
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 from app.alerts import SHOWN_GROUPS, group_alerts, min_elapsed
+from app.clock import today
 from app.context import context
 from app.data.performance import attainment, behind_pace, count_actuals
 from app.data.sales import deal_kpis, order_kpis
-from app.i18n import fmt_money, fmt_number, fmt_pct, t
+from app.i18n import fmt_money_compact, fmt_number, fmt_pct, t
 from app.period import Period, elapsed_share
 from app.ui import (
     TARGET_METRICS,
     alert_group,
+    card_metric,
     change,
-    format_metric,
     headline_scope,
     help_text,
     ratio,
@@ -57,7 +56,7 @@ for card, metric in zip(cards, TARGET_METRICS, strict=True):
     with card:
         st.metric(
             t(f"metric.{metric}"),
-            format_metric(metric, actual),
+            card_metric(metric, actual),
             delta=change(actual, previous_actual),
             help=help_text(ctx, "fct_target_attainment.actual_amount", t("overview.delta_help")),
             border=True,
@@ -69,7 +68,7 @@ for card, metric in zip(cards, TARGET_METRICS, strict=True):
                 text=t(
                     "overview.progress",
                     attained=fmt_pct(attained),
-                    target=format_metric(metric, target),
+                    target=card_metric(metric, target),
                     elapsed=fmt_pct(elapsed),
                 ),
             )
@@ -84,14 +83,14 @@ process = st.columns(4)
 in_currency = f" ({orders['currency']})" if orders["currency"] else ""
 process[0].metric(
     t("metric.net_revenue") + in_currency,
-    fmt_money(orders["net_revenue"]),
+    fmt_money_compact(orders["net_revenue"]),
     delta=change(orders["net_revenue"], orders_before["net_revenue"]),
     help=help_text(ctx, "fct_order_lines.net_reporting_amount"),
     border=True,
 )
 process[1].metric(
     t("metric.average_order_value") + in_currency,
-    fmt_money(orders["average_order_value"]),
+    fmt_money_compact(orders["average_order_value"]),
     delta=change(orders["average_order_value"], orders_before["average_order_value"]),
     help=t("help.average_order_value"),
     border=True,
@@ -111,7 +110,7 @@ process[3].metric(
 
 st.subheader(t("overview.alerts"))
 elapsed = now["elapsed_pct"].max() if not now.empty else None
-share = float(elapsed) if elapsed is not None else elapsed_share(period, date.today())
+share = float(elapsed) if elapsed is not None else elapsed_share(period, today())
 threshold = min_elapsed()
 groups = group_alerts(
     behind_pace(

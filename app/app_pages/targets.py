@@ -63,7 +63,25 @@ def attainment_table(frame: pd.DataFrame) -> None:
     st.dataframe(
         shown,
         hide_index=True,
+        height="content",
+        # on a phone the name stays put and the verdict comes first, the detail scrolls after
+        column_order=[
+            t(f"targets.col.{column}")
+            for column in (
+                "name",
+                "status",
+                "attainment",
+                "actual",
+                "target",
+                "gap",
+                "pace",
+                "elapsed",
+                "projected",
+                "origin",
+            )
+        ],
         column_config={
+            t("targets.col.name"): st.column_config.TextColumn(pinned=True),
             t("targets.col.attainment"): st.column_config.TextColumn(
                 help=help_text(ctx, "fct_target_attainment.attainment_pct")
             ),

@@ -1,12 +1,12 @@
 """Team and reps: who sells, who does the work behind it (visits, calls), and the trend."""
 
 from dataclasses import replace
-from datetime import date
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app import clock
 from app.context import context
 from app.data.performance import attainment
 from app.data.sales import deal_kpis, monthly_revenue, rep_leaderboard
@@ -56,6 +56,7 @@ st.dataframe(
         }
     ),
     hide_index=True,
+    height="content",
     column_config={
         t("team.col.revenue"): st.column_config.TextColumn(
             help=help_text(ctx, "fct_order_lines.net_reporting_amount")
@@ -96,7 +97,7 @@ if trend.empty:
     empty_notice()
 else:
     lines = top_and_rest(trend, TREND_TOP, t("team.others"))
-    today = date.today()
+    today = clock.today()
     # Months as ordered labels, not timestamps: a time axis drew each month at the browser's
     # local midnight, so labels slid onto the wrong month. The running month is marked partial.
     lines["month_label"] = [

@@ -106,6 +106,21 @@ def fmt_compact(value: object) -> str:
     return format_compact_decimal(float(value), locale=_locale(), fraction_digits=1)
 
 
+# From this size on, an amount on a metric card or a chart is shown compact: the exact figure
+# (eleven characters and more) no longer fits a card four of which share a row.
+COMPACT_FROM = Decimal(1_000_000)
+
+
+def fmt_money_compact(value: object) -> str:
+    """An amount on a card: exact to the cent below a million, above it three significant digits
+    or more (31.81M in English, 3180.87万 in Chinese); tables keep the exact amount."""
+    if value is None or value != value:
+        return "-"
+    if abs(Decimal(str(value))) < COMPACT_FROM:
+        return fmt_money(value)
+    return format_compact_decimal(float(value), locale=_locale(), fraction_digits=2)
+
+
 def fmt_pct(value: object, digits: int = 1) -> str:
     """A ratio (1.0 = 100%) as a percentage."""
     if value is None or value != value:

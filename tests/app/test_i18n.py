@@ -15,6 +15,7 @@ from app.i18n import (
     catalogue,
     fmt_compact,
     fmt_money,
+    fmt_money_compact,
     fmt_month,
     fmt_pct,
     value_label,
@@ -83,6 +84,26 @@ def test_numbers_follow_the_locale(
         assert fmt_pct(Decimal("0.8534")) == pct
         assert fmt_compact(Decimal("1234567")) == compact
         assert fmt_month(date(2026, 2, 1)) == month
+    finally:
+        del st.session_state["lang"]
+
+
+@pytest.mark.parametrize(
+    ("language", "large", "negative", "small"),
+    [
+        ("zh", "3180.87万", "-250万", "987,654.32"),
+        ("en", "31.81M", "-2.5M", "987,654.32"),
+    ],
+)
+def test_cards_show_large_amounts_compact_and_small_ones_exact(
+    language: str, large: str, negative: str, small: str
+) -> None:
+    st.session_state["lang"] = language
+    try:
+        assert fmt_money_compact(Decimal("31808737.42")) == large
+        assert fmt_money_compact(Decimal("-2500000.00")) == negative
+        assert fmt_money_compact(Decimal("987654.32")) == small  # below a million: to the cent
+        assert fmt_money_compact(None) == "-"
     finally:
         del st.session_state["lang"]
 

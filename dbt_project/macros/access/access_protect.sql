@@ -21,7 +21,20 @@ select app_meta.protect_mart('{{ this }}'::regclass);
     - none of these: dimensions (`dim_*`) are reference data everyone reads; facts are finance's.
     A row matching any listed column is visible. Finance reads every row. Views run with the
     reader's rights (`security_invoker`), so the policies of the tables under them apply.
+
+    Confidentiality after a team move: a rep's row of a fact is visible to a manager only when the
+    row's date falls in one of the rep's assignment periods on that manager's teams
+    (`app_meta.viewer_reps.valid_from` inclusive to `valid_to` exclusive; a viewer's own rows
+    have no bounds). The row's date is the first of `access_date_columns()` the mart has; a null
+    date (an open deal's `closed_date`) or a fact with none of them counts as today, i.e. the
+    rep's current manager. Dimensions are not dated: a manager reads the names and teams of every
+    rep they ever managed.
 #}
+{#- The row date of a fact, in this order of preference (the first the mart has). -#}
+{% macro access_date_columns() -%}
+array['order_date', 'activity_date', 'entry_month', 'month_start', 'period_start', 'closed_date']
+{%- endmacro %}
+
 {% macro access_create_protect_function() %}
 create or replace function app_meta.protect_mart(target regclass) returns void
 language plpgsql
@@ -31,8 +44,9 @@ declare
     relation_name text;
     columns text[];
     scopes text[] := '{}';
-    visible_reps constant text :=
-        '(select v.rep_id from app_meta.viewer_reps as v where v.db_role = current_user)';
+    date_columns constant text[] := {{ access_date_columns() }};
+    row_date text := 'current_date';
+    visible_reps text;
     visible_teams constant text :=
         '(select v.team_id from app_meta.viewer_teams as v where v.db_role = current_user)';
 begin
@@ -51,14 +65,38 @@ begin
         return;
     end if;
 
+    if relation_name like 'dim\_%' then
+        row_date := null;
+    else
+        select format('coalesce(%I.%I, current_date)', relation_name, dated.name)
+        into row_date
+        from unnest(date_columns) with ordinality as dated (name, position)
+        where dated.name = any(columns)
+        order by dated.position
+        limit 1;
+        row_date := coalesce(row_date, 'current_date');
+    end if;
+    -- `%s`: the row's rep id column, qualified by the table's name (the subquery has its own)
+    visible_reps := 'exists (select from app_meta.viewer_reps as v where v.db_role = current_user'
+        || ' and v.rep_id = %s'
+        || case
+            when row_date is null then ''
+            else ' and ' || row_date || ' >= v.valid_from and ' || row_date || ' < v.valid_to'
+        end
+        || ')';
+
     if 'rep_id' = any(columns) then
-        scopes := scopes || ('rep_id in ' || visible_reps);
+        scopes := scopes || format(visible_reps, format('%I.rep_id', relation_name));
     end if;
     if 'team_id' = any(columns) then
         scopes := scopes || ('team_id in ' || visible_teams);
     end if;
     if 'scope_type' = any(columns) and 'scope_id' = any(columns) then
-        scopes := scopes || ('(scope_type = ''rep'' and scope_id in ' || visible_reps || ')');
+        scopes := scopes || (
+            '(scope_type = ''rep'' and '
+            || format(visible_reps, format('%I.scope_id', relation_name))
+            || ')'
+        );
         scopes := scopes || ('(scope_type = ''team'' and scope_id in ' || visible_teams || ')');
     end if;
     if cardinality(scopes) = 0 and 'deal_id' = any(columns) then

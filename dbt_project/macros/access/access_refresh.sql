@@ -6,21 +6,28 @@
 
     Every rep gets a viewer role `spw_v_<first 16 hex digits of md5(rep_id)>`, a member of
     `spw_manager` when they manage anyone (some rep's `manager_rep_id` names them) or their role is
-    `manager`, else of `spw_rep`. A viewer sees themselves; a manager also the reps and teams whose
-    `manager_rep_id` is them, over the whole assignment history.
+    `manager`, else of `spw_rep`. A viewer sees themselves at any date; a manager also the reps
+    whose `manager_rep_id` is them for the dates of those assignment periods only (a rep who
+    moves to another manager's team takes their later figures with them), and those teams.
 #}
 {% macro access_refresh(results) %}
 select app_meta.protect_mart(c.oid)
 from pg_class as c
 where c.relnamespace = to_regnamespace('marts') and c.relkind in ('r', 'p', 'v');
-{{ access_refresh_viewers() }}
+select app_meta.refresh_viewers();
 {{ access_refresh_health_views() }}
 {{ access_record_results(results) }}
 {% endmacro %}
 
 
-{% macro access_refresh_viewers() %}
-do $access_viewers$
+{#
+    `app_meta.refresh_viewers()` (created by `access_setup()`, called by on-run-end): a function
+    rather than an inline block so a test can re-derive the viewers after changing the org.
+#}
+{% macro access_create_refresh_viewers_function() %}
+create or replace function app_meta.refresh_viewers() returns void
+language plpgsql
+as $access_viewers$
 declare
     viewer record;
 begin
@@ -29,6 +36,7 @@ begin
         raise notice 'access: marts.dim_reps does not exist yet; no viewer roles to refresh';
         return;
     end if;
+    drop table if exists pg_temp.access_viewers;
     create temporary table access_viewers on commit drop as
     with reps as (
         select distinct rep_id, role, team_id, manager_rep_id from marts.dim_reps
@@ -73,10 +81,10 @@ begin
     select db_role, rep_id, viewer_role from access_viewers;
 
     delete from app_meta.viewer_reps;
-    insert into app_meta.viewer_reps (db_role, rep_id)
-    select v.db_role, v.rep_id from access_viewers as v
+    insert into app_meta.viewer_reps (db_role, rep_id, valid_from, valid_to)
+    select v.db_role, v.rep_id, '-infinity'::date, 'infinity'::date from access_viewers as v
     union
-    select v.db_role, r.rep_id
+    select v.db_role, r.rep_id, r.valid_from, coalesce(r.valid_to, 'infinity'::date)
     from access_viewers as v
     inner join marts.dim_reps as r on r.manager_rep_id = v.rep_id;
 
@@ -92,7 +100,12 @@ begin
         insert into app_meta.viewer_deals (db_role, deal_id)
         select reps.db_role, deals.deal_id
         from marts.fct_deals as deals
-        inner join app_meta.viewer_reps as reps on deals.rep_id = reps.rep_id
+        inner join app_meta.viewer_reps as reps
+            on
+                deals.rep_id = reps.rep_id
+                -- the deal's row date in `protect_mart` (closed, else today)
+                and coalesce(deals.closed_date, current_date) >= reps.valid_from
+                and coalesce(deals.closed_date, current_date) < reps.valid_to
         union
         select teams.db_role, deals.deal_id
         from marts.fct_deals as deals

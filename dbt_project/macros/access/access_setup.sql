@@ -40,11 +40,30 @@ create table if not exists app_meta.viewers (
     rep_id text not null unique,
     viewer_role text not null
 );
+-- A viewer reads a rep's rows dated within one of the viewer's periods for that rep: always for
+-- themselves (-infinity to infinity), for a manager the rep's assignment periods on their teams.
 create table if not exists app_meta.viewer_reps (
     db_role name not null,
     rep_id text not null,
-    primary key (db_role, rep_id)
+    valid_from date not null default '-infinity',
+    valid_to date not null default 'infinity',
+    primary key (db_role, rep_id, valid_from)
 );
+do $viewer_periods$
+begin
+    -- a warehouse built before the periods: give the table its period columns and key
+    if not exists (
+        select from pg_attribute
+        where attrelid = 'app_meta.viewer_reps'::regclass and attname = 'valid_from'
+    ) then
+        alter table app_meta.viewer_reps
+            add column valid_from date not null default '-infinity',
+            add column valid_to date not null default 'infinity',
+            drop constraint viewer_reps_pkey,
+            add primary key (db_role, rep_id, valid_from);
+    end if;
+end
+$viewer_periods$;
 create table if not exists app_meta.viewer_teams (
     db_role name not null,
     team_id text not null,
@@ -97,4 +116,5 @@ create schema if not exists marts;
 grant usage on schema marts to spw_app_reader;
 
 {{ access_create_protect_function() }}
+{{ access_create_refresh_viewers_function() }}
 {% endmacro %}
