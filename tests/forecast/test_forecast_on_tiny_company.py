@@ -64,3 +64,20 @@ def test_the_march_range_of_the_company_and_team_east_b(pipeline_runs, query) ->
     assert pipeline == [
         ("1004", "qualifiedtobuy", "pipeline", "2026-03-21", D("0.2000"), "crm_probability", None)
     ]
+
+
+def test_a_stored_forecast_is_never_rewritten(pipeline_runs, query, warehouse_url) -> None:
+    from orchestration.defs.forecast.history import store_forecasts
+
+    stored = "select * from forecast_history.forecasts order by forecast_id"
+    before = query(stored)
+    # two pipeline runs stored each forecast day once: the data date's as made, the rest backtest
+    assert len(before) == query("select count(*) from marts.fct_forecasts")[0][0]
+    assert {row[-2] for row in before if row[6].isoformat() == "2026-03-20"} == {False}
+    changed = "where forecast_id = 'company:company:month:2026-03-01:2026-03-20'"
+    query(f"update marts.fct_forecasts set closed_won_amount = closed_won_amount + 1 {changed}")
+    try:
+        assert store_forecasts(warehouse_url) == 0
+        assert query(stored) == before
+    finally:
+        query(f"update marts.fct_forecasts set closed_won_amount = closed_won_amount - 1 {changed}")
