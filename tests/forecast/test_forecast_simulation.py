@@ -68,3 +68,29 @@ def test_a_simulation_is_seeded_and_lands_on_the_binomial_percentiles() -> None:
         expected = D(100 * _binomial_quantile(40, percentile))
         assert abs(value - expected) <= D("100.00"), (percentile, value, expected)
     assert [_binomial_quantile(40, p) for p in (10, 50, 90)] == [16, 20, 24]
+
+
+def test_each_scope_simulates_its_own_deals_due_in_the_period() -> None:
+    import datetime as dt
+
+    from orchestration.defs.forecast.ranges import compute_ranges
+
+    day, march_end = dt.date(2026, 3, 15), dt.date(2026, 3, 31)
+    forecasts = [
+        ("c", "company", "company", "month", dt.date(2026, 3, 1), march_end, day, D("1000.00")),
+        ("r1", "rep", "R1", "month", dt.date(2026, 3, 1), march_end, day, D("0.00")),
+    ]
+    deals = [
+        # deal, rep, team, region, expected close, amount, probability
+        ("A", "R1", "T1", None, dt.date(2026, 3, 20), D("100.00"), D("1")),
+        ("B", "R2", "T1", None, dt.date(2026, 3, 31), D("300.00"), D("1")),
+        ("C", "R1", "T1", None, dt.date(2026, 4, 1), D("900.00"), D("1")),  # due after March
+    ]
+    ranges = {row[0]: (row[6], row[7], row[10], row[11], row[12]) for row in compute_ranges(
+        forecasts, deals
+    )}  # fmt: skip
+    # the company: 1000.00 known + A + B = 1400.00; R1: A only
+    assert ranges == {
+        "c": (2, "exact", D("1400.00"), D("1400.00"), D("1400.00")),
+        "r1": (1, "exact", D("100.00"), D("100.00"), D("100.00")),
+    }

@@ -64,6 +64,8 @@ OPEN_DEALS = f"""
 select deal_id, rep_id, team_id, region_id, expected_close_date, amount, empirical_probability
 from {SCHEMA}.fct_forecast_pipeline
 where snapshot_date = (select max(forecast_date) from {SCHEMA}.fct_forecasts)
+    -- as in dbt's sums, a deal without an amount or a probability adds nothing
+    and amount is not null and empirical_probability is not null
 order by deal_id
 """
 
