@@ -43,16 +43,30 @@ def test_the_start_of_february_forecast_and_its_accuracy(pipeline_runs, query) -
 
 
 def test_the_march_range_of_the_company_and_team_east_b(pipeline_runs, query) -> None:
+    new_deals = query(
+        "select forecast_date::text, expected_new_amount from marts.fct_forecasts"
+        " where scope_type = 'company' and period_type = 'month' and period_start = '2026-03-01'"
+        " order by 1"
+    )
+    # 1001 (27000.00, won 02-03 after 29 days) is the only deal won by 02-28 since creation; of
+    # deals like it created over March's 31 days, those created on the first 31 - 29 = 2 close in
+    # March: 27000 / 365 x 2 = 147.945.. -> 147.95. By 03-15 (16 days left) no cycle is short
+    # enough (1003 51, 1007 36, QD-1 41 days).
+    assert new_deals == [
+        ("2026-02-28", D("147.95")),
+        ("2026-03-15", D("0.00")),
+        ("2026-03-20", D("0.00")),
+    ]
     rows = query(
         "select scope_type, scope_id, open_deal_count, range_method, p10_amount, p50_amount,"
         " p90_amount from marts.fct_forecast_ranges where period_type = 'month'"
         " and forecast_date = '2026-03-20' and scope_id in ('company', '12') order by 1"
     )
-    # Won in March: 1003 14500.00 + 1007 8000.00 = 22500.00. New deals: 1001 is the only quick
-    # win (29 days) in the trailing year: 27000 / 365 x 11 days left = 813.70. Open: 1004 6000.00
-    # at intent 0.2: lost with 0.8 (P10, P50), won at P90.
+    # Won in March: 1003 14500.00 + 1007 8000.00 = 22500.00. New deals: with 11 days left, no deal
+    # won in the trailing year closed within 11 days of creation (29, 36, 41, 51 days): 0.00.
+    # Open: 1004 6000.00 at intent 0.2: lost with 0.8 (P10, P50), won at P90.
     assert rows == [
-        ("company", "company", 1, "exact", D("23313.70"), D("23313.70"), D("29313.70")),
+        ("company", "company", 1, "exact", D("22500.00"), D("22500.00"), D("28500.00")),
         ("team", "12", 1, "exact", D("14500.00"), D("14500.00"), D("20500.00")),
     ]
     pipeline = query(

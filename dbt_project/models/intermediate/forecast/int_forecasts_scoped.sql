@@ -7,10 +7,11 @@
       int_forecast_pipeline_snapshots), credited to the rep's team on the forecast day:
       the open pipeline, the CRM-weighted pipeline (amount x CRM probability), commit and best case
       amounts by forecast category, and the empirical expectation (amount x empirical probability);
-    - expected bookings of deals not yet created: the daily amount won, over the trailing
-      `forecast_run_rate_days`, from deals won within `forecast_quick_win_days` of their creation
-      (the run rate of new deals x their win rate x their average size), times the days left in
-      the period after the forecast day;
+    - expected bookings of deals not yet created (the run rate of new deals x their win rate x
+      their average size): every deal created in the trailing `forecast_run_rate_days` and won by
+      the forecast day stands for as many deals again, created evenly over the R days left in the
+      period; one created on day t of them is won in the period when t + its cycle <= R, so it
+      adds amount / forecast_run_rate_days x (R - cycle days) when its cycle is shorter than R;
     - forecasts: CRM-weighted = closed + weighted pipeline; commit = closed + commit; best case =
       closed + commit + best case; empirical = closed + empirical expectation + new deals;
     - the actual: every deal won in the period, once the period has ended by the data date;
@@ -112,7 +113,8 @@ new_deals as (
         {{ forecast_contribution('deals', {
             'expected_new_amount':
                 'deals.deal_reporting_amount / ' ~ var('forecast_run_rate_days')
-                ~ ' * ' ~ day_diff('periods.snapshot_date', 'periods.period_end_date'),
+                ~ ' * (' ~ day_diff('periods.snapshot_date', 'periods.period_end_date')
+                ~ ' - deals.cycle_days)',
         }) }}
     from periods
     inner join deals
@@ -121,7 +123,8 @@ new_deals as (
             and {{ add_days('periods.snapshot_date', -var('forecast_run_rate_days')) }}
             < deals.created_date
             and deals.is_won
-            and deals.cycle_days <= {{ var('forecast_quick_win_days') }}
+            and {{ add_days('periods.snapshot_date', 'deals.cycle_days') }}
+            < periods.period_end_date
 ),
 
 contributions as (
