@@ -40,6 +40,7 @@ def pages_for(viewer: Viewer | None) -> list[StreamlitPage]:
         st.Page(
             "app_pages/commissions.py", title=t("pages.commissions"), icon=":material/payments:"
         ),
+        st.Page("app_pages/forecast.py", title=t("pages.forecast"), icon=":material/insights:"),
     ]
     if viewer is None or viewer.role != "rep":
         pages.append(

@@ -142,6 +142,29 @@ def pace_statuses(frame: pd.DataFrame) -> list[str]:
     return statuses
 
 
+# The viewer's own scope first (a rep: themselves; a manager: their teams; finance: the company).
+LEVEL_ORDER = {
+    "rep": ["rep", "team", "region", "company"],
+    "manager": ["team", "rep", "region", "company"],
+    "finance": ["company", "region", "team", "rep"],
+}
+
+
+def scope_levels(ctx: PageContext, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """`rows` split by `scope_type` in the viewer's order, under the sidebar's team and rep
+    filters, keeping only the levels with rows, so a page never opens on an empty tab."""
+    levels = {}
+    for level in LEVEL_ORDER[ctx.viewer.role]:
+        frame = rows[rows["scope_type"] == level]
+        if ctx.filters.team_id and level == "team":
+            frame = frame[frame["scope_id"] == ctx.filters.team_id]
+        if ctx.filters.rep_id and level == "rep":
+            frame = frame[frame["scope_id"] == ctx.filters.rep_id]
+        if not frame.empty:
+            levels[level] = frame
+    return levels
+
+
 def top_and_rest(frame: pd.DataFrame, top: int, rest_label: str) -> pd.DataFrame:
     """Monthly `net_revenue` per `full_name` cut to the `top` names by total, the others added up
     under `rest_label`: eight tangled lines become a readable few. Sums stay exact (Decimal)."""

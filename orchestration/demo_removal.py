@@ -6,8 +6,9 @@ demo_loads_dir`). For each: its raw schema (with dlt's state of the load, kept i
 its staging schema are dropped, and dlt's local working folder removed, so the next load of a
 source now configured starts from scratch from one's own data. The models built from demo rows
 go too (schemas staging, intermediate, marts, marts_audit: the next build is a full refresh), and
-the closed commission months, which were computed on demo data. `make demo-remove` then runs the
-pipeline, which rebuilds everything from one's own sources (unconfigured ones load empty).
+the closed commission months and the stored forecasts (`forecast_history`), which were computed on
+demo data. `make demo-remove` then runs the pipeline, which rebuilds everything from one's own
+sources (unconfigured ones load empty).
 
 It refuses while demo mode is on: the next run would only load the demo again.
 """
@@ -23,6 +24,7 @@ from psycopg2 import sql
 from ingestion.platform.paths import state_dir
 from ingestion.platform.warehouse_url import WarehouseError, export_environment
 from ingestion.source_settings import demo_loads_dir, demo_mode
+from orchestration.defs.forecast.history import STORE_SCHEMA as FORECAST_STORE_SCHEMA
 from orchestration.defs.incentives.period_close import STORE_SCHEMA
 from orchestration.defs.quality.publish import AUDIT_SCHEMA, PUBLISHED_SCHEMA
 from orchestration.locks import advisory_lock
@@ -47,7 +49,7 @@ def remove_demo(url: str) -> dict[str, list[str]]:
     with advisory_lock(url, "pipeline"), psycopg2.connect(url) as conn, conn.cursor() as cur:
         dropped = [*datasets, *(f"{name}_staging" for name in datasets)]
         if datasets:
-            dropped += MODEL_SCHEMAS
+            dropped += [*MODEL_SCHEMAS, FORECAST_STORE_SCHEMA]
         for schema in dropped:
             cur.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(schema)))
         cur.execute("select to_regclass(%s) is not null", (f"{STORE_SCHEMA}.closed_periods",))

@@ -16,6 +16,7 @@ from app.ui import (
     gap_words,
     help_text,
     pace_statuses,
+    scope_levels,
     to_float,
 )
 
@@ -136,22 +137,7 @@ def pace_chart(frame: pd.DataFrame) -> alt.Chart:
     return bars + ticks
 
 
-# The viewer's own scope first (a rep: themselves; a manager: their teams; finance: the company),
-# and only the levels they have rows at, so the page never opens on an empty tab.
-order = {
-    "rep": ["rep", "team", "region", "company"],
-    "manager": ["team", "rep", "region", "company"],
-    "finance": ["company", "region", "team", "rep"],
-}[ctx.viewer.role]
-frames = {}
-for level in order:
-    frame = rows[rows["scope_type"] == level]
-    if ctx.filters.team_id and level == "team":
-        frame = frame[frame["scope_id"] == ctx.filters.team_id]
-    if ctx.filters.rep_id and level == "rep":
-        frame = frame[frame["scope_id"] == ctx.filters.rep_id]
-    if not frame.empty:
-        frames[level] = frame
+frames = scope_levels(ctx, rows)
 if not frames:
     empty_notice()
 for tab, frame in zip(

@@ -1,0 +1,52 @@
+"""The Forecast page on the tiny company (tests/fixtures/README.md) as each role sees it.
+
+Data date 2026-03-20: the forecast of March (tests/forecast/test_forecast_on_tiny_company.py
+works its figures out). Bob (102) won 1007 (8000.00) in March and has nothing open; no deal has
+ever closed within the 11 days left, so none is expected from deals not yet created. Carol (103,
+East B) won 1003 (14500.00) and has 1004 (6000.00) open at 0.2.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = "app_pages/forecast.py"
+
+
+def _tables(app: AppTest, column: str) -> list:
+    return [frame.value for frame in app.dataframe if column in frame.value.columns]
+
+
+@pytest.mark.parametrize(
+    ("role", "p50", "p90"),
+    [
+        ("finance", ["22,500.00"], ["28,500.00"]),  # the company first
+        ("manager", ["8,000.00", "14,500.00"], ["8,000.00", "20,500.00"]),  # East A, East B
+        ("rep", ["8,000.00"], ["8,000.00"]),  # Bob alone
+    ],
+)
+def test_the_forecast_page_shows_each_role_its_own_scopes(sign_in, role, p50, p90) -> None:
+    app = sign_in(role, lang="en")
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    assert [title.value for title in app.title] == ["Forecast"]
+    first_tab = _tables(app, "P50")[0]
+    assert first_tab["P50"].tolist() == p50
+    assert first_tab["P90"].tolist() == p90
+    deals = _tables(app, "Win probability")
+    if role == "rep":
+        assert deals == []  # Bob has no open deal due; Carol's is not his to see
+    else:
+        assert deals[0][["Rep", "Amount", "Win probability"]].values.tolist() == [
+            ["103", "6,000.00", "20%"]
+        ]
+    track = _tables(app, "WAPE")
+    assert track and set(track[0]["Method"]) == {"CRM-weighted", "Commit", "Best case", "Empirical"}
+
+
+def test_the_forecast_page_speaks_chinese(sign_in) -> None:
+    app = sign_in("finance", lang="zh")
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    assert [title.value for title in app.title] == ["销售预测"]
