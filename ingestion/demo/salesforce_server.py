@@ -28,6 +28,7 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -176,14 +177,23 @@ class Query:
 class SalesforceState:
     """The org being served and the tokens and open query locators of the fake API."""
 
-    def __init__(self, org: SalesforceOrg, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
-        self.org = org
+    def __init__(
+        self,
+        org: SalesforceOrg | Callable[[], SalesforceOrg],
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> None:
+        self._load = org if callable(org) else (lambda: org)
         self.batch_size = batch_size
         self.tokens: set[str] = set()
         self.tokens_issued = 0
         self.locators: dict[str, tuple[Query, str]] = {}
         self._ids = itertools.count(1)
         self.lock = threading.Lock()
+
+    @property
+    def org(self) -> SalesforceOrg:
+        """The org as of now (the demo's follows its advancing days)."""
+        return self._load()
 
     def issue_token(self) -> str:
         with self.lock:

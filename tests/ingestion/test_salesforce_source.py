@@ -4,6 +4,7 @@ rate limits, failures and an expired token; reruns, changes and the `>=` boundar
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -225,3 +226,40 @@ def test_wrong_credentials_fail_naming_the_settings_never_the_secret(new_pipelin
     assert "invalid client credentials" in message
     assert "sources.salesforce.client_id and client_secret" in message
     assert "not-the-secret-4711" not in message
+
+
+def test_the_demo_crm_setting_picks_the_api_the_demo_loads_through(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    from ingestion.demo.settings import write_demo_sources
+    from ingestion.source_settings import demo_mode, source_settings
+
+    for name in [name for name in os.environ if name.startswith("SOURCES__")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("SPW_STATE_DIR", str(tmp_path))
+    write_demo_sources(
+        {
+            "hubspot": {"base_url": "http://127.0.0.1:1", "access_token": "demo-token"},
+            "salesforce": {"instance_url": "http://127.0.0.1:2", "client_id": "demo-app"},
+        }
+    )
+    assert demo_mode()
+    assert source_settings("hubspot") == {
+        "base_url": "http://127.0.0.1:1",
+        "access_token": "demo-token",
+    }
+    assert source_settings("salesforce") is None  # HubSpot unless set
+    monkeypatch.setenv("SOURCES__DEMO_CRM", "salesforce")
+    assert source_settings("hubspot") is None
+    assert source_settings("salesforce") == {
+        "instance_url": "http://127.0.0.1:2",
+        "client_id": "demo-app",
+    }
+    monkeypatch.setenv("SOURCES__DEMO_CRM", "zoho")
+    with pytest.raises(ValueError, match="names no CRM API: use one of hubspot, salesforce"):
+        source_settings("salesforce")
+    # one's own org configured: demo mode ends, and HubSpot (not configured) is skipped
+    monkeypatch.setenv("SOURCES__SALESFORCE__CLIENT_ID", "own-app")
+    assert not demo_mode()
+    assert source_settings("salesforce") == {"client_id": "own-app"}
+    assert source_settings("hubspot") is None
