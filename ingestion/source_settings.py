@@ -4,13 +4,18 @@ the demo company.
 A source is *configured* when its own dlt setting is present (`ingestion/.dlt/config.toml`,
 `secrets.toml` or the environment): `sources.hubspot.access_token`,
 `sources.orders_db.credentials`, `sources.crm_files.folder`, `sources.finance_files.folder`,
-`sources.commission_plans.folder`. A configured source always loads from its own setting.
+`sources.commission_plans.folder`, `sources.salesforce.client_id` (its other settings, such as
+`instance_url` and `client_secret`, dlt finds under the same section: docs/crm-sources.md). A
+configured source always loads from its own setting.
 
 An unconfigured source loads the demo's stand-in only in *demo mode*: `[sources] demo = true`
 (env `SOURCES__DEMO=true`) turns it on, `false` off; unset, demo mode is on exactly while none of
 the four data sources is configured. So once one's own sources are set, nothing of the demo
 loads: an unconfigured source is skipped (its raw tables are created empty, so the models still
 build) and commission plans must be configured too, or none are loaded (no incentives).
+
+The demo company's CRM is served through one CRM API at a time: `[sources] demo_crm` names it
+(`hubspot`, the default, or `salesforce`); in demo mode the other CRM API is skipped.
 
 `make demo` writes the demo's settings, in the same dlt shape, to the git-ignored
 `<state>/demo/sources.toml`; this module reads them only in demo mode. The file holds no
@@ -29,7 +34,10 @@ import ingestion.pipelines  # noqa: F401  (points dlt at ingestion/.dlt before a
 from ingestion.platform.paths import state_dir
 from ingestion.platform.warehouse_url import warehouse_url, with_database
 
-DATA_SOURCES = ("hubspot", "orders_db", "crm_files", "finance_files")
+DATA_SOURCES = ("hubspot", "orders_db", "crm_files", "finance_files", "salesforce")
+# the CRM APIs the demo company can be served through (`sources.demo_crm` picks one)
+CRM_APIS = ("hubspot", "salesforce")
+DEMO_CRM_SETTING = "sources.demo_crm"
 # the setting that makes a source configured, and whether it is a secret
 OWN_SETTING = {
     "hubspot": ("access_token", True),
@@ -37,6 +45,7 @@ OWN_SETTING = {
     "crm_files": ("folder", False),
     "finance_files": ("folder", False),
     "commission_plans": ("folder", False),
+    "salesforce": ("client_id", True),
 }
 DEMO_SETTING = "sources.demo"
 
@@ -75,6 +84,16 @@ def demo_mode() -> bool:
     return not any(own_settings(source) for source in DATA_SOURCES)
 
 
+def demo_crm() -> str:
+    """The CRM API the demo company is served through: `sources.demo_crm`, `hubspot` unless set."""
+    name = str(dlt.config.get(DEMO_CRM_SETTING) or "hubspot").strip().lower()
+    if name not in CRM_APIS:
+        raise ValueError(
+            f"{DEMO_CRM_SETTING} = {name!r} names no CRM API: use one of {', '.join(CRM_APIS)}"
+        )
+    return name
+
+
 def demo_loads_dir() -> Path:
     """One empty file per dataset (`raw_<name>`) that has ever loaded demo rows, so
     `make demo-remove` knows what to take out, whatever is configured by then."""
@@ -103,6 +122,8 @@ def source_settings(source: str) -> dict[str, Any] | None:
         return own
     if not demo_mode():
         return None
+    if source in CRM_APIS and source != demo_crm():
+        return None  # the demo's CRM comes through the other API
     demo = demo_settings(source)
     if demo is None:
         key, _ = OWN_SETTING[source]

@@ -17,6 +17,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 from dagster import DagsterInstance
+from fixtures.marts import marts_rows
 
 from ingestion.platform.embedded import SUPERUSER, EmbeddedServer
 from ingestion.platform.warehouse_url import (
@@ -117,37 +118,15 @@ def pipeline_runs(warehouse_url: str, tiny_company: dict[str, str]):
     job = defs.resolve_job_def(PIPELINE_JOB_NAME)
     with DagsterInstance.ephemeral() as instance:
         first = job.execute_in_process(instance=instance, raise_on_error=False)
-        snapshot = _marts_snapshot(warehouse_url)
+        snapshot = marts_rows(warehouse_url)
         second = job.execute_in_process(instance=instance, raise_on_error=False)
     return first, second, snapshot
 
 
-def _marts_snapshot(url: str) -> dict[str, list[tuple]]:
-    """Every mart row, without dlt's and `*_refreshed_at` columns: equal for equal inputs."""
-    with psycopg2.connect(url) as conn, conn.cursor() as cur:
-        cur.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
-            " and table_type = 'BASE TABLE' order by 1"
-        )
-        tables = [row[0] for row in cur.fetchall()]
-        snapshot = {}
-        for table in tables:
-            cur.execute(
-                "select column_name from information_schema.columns where table_schema = 'marts'"
-                " and table_name = %s and column_name not like '\\_dlt\\_%%'"
-                " and column_name not like '%%\\_refreshed\\_at' order by ordinal_position",
-                (table,),
-            )
-            columns = ", ".join(f'"{row[0]}"' for row in cur.fetchall())
-            cur.execute(f'select {columns} from marts."{table}" order by {columns}')
-            snapshot[table] = cur.fetchall()
-        return snapshot
-
-
 @pytest.fixture
 def marts_snapshot(warehouse_url: str):
-    """Take a snapshot of every mart's rows (see `_marts_snapshot`)."""
-    return lambda: _marts_snapshot(warehouse_url)
+    """Take a snapshot of every mart's rows (see `fixtures.marts.marts_rows`)."""
+    return lambda: marts_rows(warehouse_url)
 
 
 @pytest.fixture(scope="session")

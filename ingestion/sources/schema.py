@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -73,3 +73,30 @@ def to_rejected_table(rows: Any, table: str, key: str, inherited: list[str] = ()
         columns=columns,
     )
     return dlt.mark.with_hints(rows, hints, create_table_variant=True)
+
+
+def split_by_contract(
+    rows: list[dict[str, Any]],
+    broken_rule: Callable[[dict[str, Any]], tuple[str, str] | None],
+    table: str,
+    source_table: str,
+    key: str,
+    cursor: str,
+) -> Iterator[Any]:
+    """The rows that keep the contract (`broken_rule` gives None), then the others for
+    `<table>_rejected` with the (field, reason) it gives, and their cursor value, so the
+    incremental cursor passes them on the next run too."""
+    good, rejected = [], []
+    for row in rows:
+        broken = broken_rule(row)
+        if broken is None:
+            good.append(row)
+        else:
+            location = {"source_table": source_table, "source_row": row[key]}
+            rejected.append(
+                {key: row[key], cursor: row[cursor], **rejection(location, *broken, row)}
+            )
+    if good:
+        yield good
+    if rejected:
+        yield to_rejected_table(rejected, table, key)

@@ -5,7 +5,7 @@
   which only the period-close job materializes, nor the backup, which `warehouse_backup` takes).
   `make pipeline` and the nightly schedule run it; the asset graph orders the steps, so the
   build always follows the loads.
-- `crm_incremental`: only the CRM API's incremental load, hourly in business hours.
+- `crm_incremental`: only the CRM APIs' incremental loads, hourly in business hours.
 - `period_close_reminder`: tells finance a month has ended and is waiting to be closed.
 """
 
@@ -30,8 +30,8 @@ warehouse_pipeline = define_asset_job(
 
 crm_incremental = define_asset_job(
     name=CRM_JOB_NAME,
-    selection=AssetSelection.key_prefixes(["raw_crm"]),
-    description="Incremental load of the CRM API (HubSpot) into raw_crm.",
+    selection=AssetSelection.key_prefixes(["raw_crm"], ["raw_salesforce"]),
+    description="Incremental load of the CRM APIs (HubSpot, Salesforce) into their raw schemas.",
 )
 
 

@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from fixtures.marts import marts_rows
 
 from orchestration.run_pipeline import LOST_WAREHOUSE_HINT
-from tests.conftest import _marts_snapshot
 from tests.faults.harness import (
     FaultWarehouse,
     PipelineRun,
@@ -101,7 +101,7 @@ def test_the_rerun_succeeds(chain: Chain) -> None:
 def test_marts_equal_a_clean_run(chain: Chain, pipeline_runs, warehouse_url) -> None:
     first, _, clean = pipeline_runs  # the same demo, loaded once without faults
     assert first.success
-    recovered = _marts_snapshot(chain.warehouse.url)
+    recovered = marts_rows(chain.warehouse.url)
     assert recovered.keys() == clean.keys()
     assert {t: len(rows) for t, rows in recovered.items()} == {
         t: len(rows) for t, rows in clean.items()

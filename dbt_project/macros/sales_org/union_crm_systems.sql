@@ -1,9 +1,10 @@
 {#-
-    One CRM entity from both CRM inputs: the HubSpot API (`stg_crm__<entity>`) and the CRM export
-    files (`stg_crm_files__<entity>`), staged to the same `columns`. Should both hold the same
-    `key_columns`, the API's row wins (it is the system of record; the files fill gaps).
+    One CRM entity from every CRM input: the CRM APIs (HubSpot `stg_crm__<entity>`, Salesforce
+    `stg_salesforce__<entity>`) and the CRM export files (`stg_crm_files__<entity>`), staged to the
+    same `columns`. Should several hold the same `key_columns`, the earlier system in `systems`
+    wins: an API is the system of record, the files fill gaps.
 -#}
-{% macro union_crm_systems(entity, columns, key_columns) -%}
+{% macro union_crm_systems(entity, columns, key_columns, systems=['crm', 'salesforce', 'crm_files']) -%}
     select
         {{ columns | join(',\n        ') }}
     from (
@@ -14,16 +15,16 @@
                 order by system_rank
             ) as key_rank
         from (
+            {%- for system in systems %}
             select
                 {{ columns | join(',\n                ') }},
-                1 as system_rank
-            from {{ ref('stg_crm__' ~ entity) }}
+                {{ loop.index }} as system_rank
+            from {{ ref('stg_' ~ system ~ '__' ~ entity) }}
+            {%- if not loop.last %}
             union all
-            select
-                {{ columns | join(',\n                ') }},
-                2 as system_rank
-            from {{ ref('stg_crm_files__' ~ entity) }}
-        ) as both_systems
+            {%- endif %}
+            {%- endfor %}
+        ) as all_systems
     ) as ranked
     where key_rank = 1
 {%- endmacro %}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from dlt.common import pendulum
@@ -19,7 +20,7 @@ from ingestion.sources.hubspot.settings import (
     SEARCH_PAGE_SIZE,
     TIMESTAMP_PROPERTIES,
 )
-from ingestion.sources.schema import KNOWN_CURRENCIES, rejection, to_rejected_table
+from ingestion.sources.schema import KNOWN_CURRENCIES, split_by_contract
 
 
 class HubSpotSearchError(RuntimeError):
@@ -228,17 +229,5 @@ def broken_rule(object_type: str, row: dict[str, Any]) -> tuple[str, str] | None
 def split_rejected(object_type: str, cursor: str, rows: list[dict[str, Any]]) -> Iterator[Any]:
     """The rows that keep the contract, then the others marked for `<type>_rejected` (with
     their cursor value, so the incremental cursor skips them on the next run too)."""
-    good, rejected = [], []
-    for row in rows:
-        broken = broken_rule(object_type, row)
-        if broken is None:
-            good.append(row)
-        else:
-            location = {"source_table": object_type, "source_row": row["id"]}
-            rejected.append(
-                {"id": row["id"], cursor: row[cursor], **rejection(location, *broken, row)}
-            )
-    if good:
-        yield good
-    if rejected:
-        yield to_rejected_table(rejected, object_type, "id")
+    rule = partial(broken_rule, object_type)
+    yield from split_by_contract(rows, rule, object_type, object_type, "id", cursor)

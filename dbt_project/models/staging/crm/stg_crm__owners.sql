@@ -10,11 +10,7 @@ final as (
         lower(email) as email,
         first_name,
         last_name,
-        -- Chinese names read family name first, without a space
-        case
-            when coalesce(last_name, '') ~ '[^\x01-\x7f]' then concat(last_name, first_name)
-            else concat_ws(' ', first_name, last_name)
-        end as full_name,
+        {{ full_name('first_name', 'last_name') }} as full_name,
         primary_team_id::text as primary_team_id,
         coalesce(archived, false) as is_archived,
         created_at::timestamptz as created_at,

@@ -1,0 +1,38 @@
+{#-
+    OpportunityHistory writes a row whenever the stage, amount, close date or probability
+    changes: a stage change is a row whose stage differs from the one before it.
+-#}
+with
+
+source as (
+    select * from {{ source('salesforce', 'opportunity_history') }}
+),
+
+live as (
+    -- a deleted opportunity takes its history to the recycle bin with it
+    select * from source
+    where not coalesce(is_deleted, false)
+),
+
+ordered as (
+    select
+        *,
+        lag(stage_name) over (
+            partition by opportunity_id
+            order by created_date, id
+        ) as previous_stage_name
+    from live
+),
+
+final as (
+    select
+        opportunity_id::text as deal_id,
+        stage_name::text as stage_id,
+        created_date::timestamptz as changed_at,
+        _dlt_load_id,
+        'salesforce' as source_system
+    from ordered
+    where previous_stage_name is null or previous_stage_name <> stage_name
+)
+
+select * from final

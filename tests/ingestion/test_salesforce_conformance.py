@@ -1,0 +1,130 @@
+"""Conformance (issue 16): the tiny company's CRM served through the fake Salesforce server
+gives the same marts as through the fake HubSpot server.
+
+The HubSpot side is the session's `pipeline_runs` (the real pipeline job on the tiny company).
+The Salesforce side runs the same job in a warehouse database of its own, with the same orders,
+finance and export files, HubSpot not configured and Salesforce configured to an org holding
+the same business (`ingestion.demo.salesforce_records`). Every row of every mart must be equal,
+but for the columns that name the system (`source_system`) and the pipeline's label (Salesforce
+has no pipeline object: its one pipeline is called "Opportunities").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg2
+import pytest
+from dagster import DagsterInstance
+from fixtures.marts import marts_rows
+from fixtures.tiny_company.crm import crm_data
+
+from ingestion.demo.salesforce_records import ORG_ROLE_FIELDS, salesforce_org
+from ingestion.demo.salesforce_server import SalesforceServer, SalesforceState
+from ingestion.platform.warehouse_url import (
+    drop_database,
+    ensure_database,
+    export_environment,
+    with_database,
+)
+
+SYSTEM_COLUMNS = {"source_system", "pipeline_label"}
+
+
+def _comparable(url: str, snapshot: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """The snapshot's rows without the system-naming columns, sorted."""
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute(
+            "select table_name, column_name from information_schema.columns"
+            " where table_schema = 'marts' and column_name not like '\\_dlt\\_%%'"
+            " and column_name not like '%%\\_refreshed\\_at'"
+            " order by table_name, ordinal_position"
+        )
+        columns: dict[str, list[str]] = {}
+        for table, column in cur.fetchall():
+            columns.setdefault(table, []).append(column)
+    return {
+        table: sorted(
+            (
+                tuple(
+                    v
+                    for v, name in zip(row, columns[table], strict=True)
+                    if name not in SYSTEM_COLUMNS
+                )
+                for row in rows
+            ),
+            key=repr,
+        )
+        for table, rows in snapshot.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def salesforce_run(
+    warehouse_url: str, tiny_company: dict[str, str], pipeline_runs, tmp_path_factory
+) -> Iterator[dict]:
+    """The pipeline job run once on the tiny company with its CRM in Salesforce."""
+    from orchestration.definitions import defs
+    from orchestration.defs.jobs import PIPELINE_JOB_NAME
+
+    org = salesforce_org(crm_data())
+    server = SalesforceServer(SalesforceState(org))
+    server.start_in_thread()
+    admin = with_database(warehouse_url, "postgres")
+    name = f"spw_salesforce_{uuid.uuid4().hex[:8]}"
+    ensure_database(admin, name)
+    url = with_database(warehouse_url, name)
+    saved = dict(os.environ)
+    for variable in ("SOURCES__HUBSPOT__BASE_URL", "SOURCES__HUBSPOT__ACCESS_TOKEN"):
+        os.environ.pop(variable, None)
+    os.environ.update(
+        {
+            "WAREHOUSE_URL": url,
+            "SPW_STATE_DIR": str(tmp_path_factory.mktemp("salesforce_state")),
+            "SOURCES__SALESFORCE__INSTANCE_URL": server.url,
+            "SOURCES__SALESFORCE__CLIENT_ID": org.client_id,
+            "SOURCES__SALESFORCE__CLIENT_SECRET": org.client_secret,
+            "SOURCES__SALESFORCE__ROLE_FIELDS": json.dumps(ORG_ROLE_FIELDS),
+        }
+    )
+    export_environment()
+    try:
+        job = defs.resolve_job_def(PIPELINE_JOB_NAME)
+        with DagsterInstance.ephemeral() as instance:
+            run = job.execute_in_process(instance=instance, raise_on_error=False)
+        yield {"url": url, "run": run, "snapshot": marts_rows(url)}
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        server.shutdown()
+        server.server_close()
+        drop_database(admin, name)
+
+
+def test_salesforce_gives_the_marts_hubspot_gives(
+    warehouse_url: str, pipeline_runs, salesforce_run: dict
+) -> None:
+    run = salesforce_run["run"]
+    failed = sorted(event.step_key for event in run.get_step_failure_events())
+    assert failed == [], [str(e.step_failure_data.error) for e in run.get_step_failure_events()]
+    # the CRM's deals came through Salesforce: its 7 opportunities (1006 deleted) beside the
+    # export files' QD-1 and QD-2
+    with psycopg2.connect(salesforce_run["url"]) as conn, conn.cursor() as cur:
+        cur.execute(
+            "select source_system, count(*), count(*) filter (where is_deleted)"
+            " from intermediate.int_crm_deals_unioned group by 1 order by 1"
+        )
+        assert cur.fetchall() == [("crm_files", 2, 0), ("salesforce", 7, 1)]
+    _, _, hubspot_snapshot = pipeline_runs
+    hubspot = _comparable(warehouse_url, hubspot_snapshot)
+    through_salesforce = _comparable(salesforce_run["url"], salesforce_run["snapshot"])
+    assert sorted(through_salesforce) == sorted(hubspot)
+    # the deals, the won amounts, the funnel and the stage history, named to show first
+    for table in ("fct_deals", "fct_deal_stage_history", "fct_funnel_stages", "fct_activities"):
+        assert len(through_salesforce[table]) > 0
+        assert through_salesforce[table] == hubspot[table], table
+    different = [t for t in hubspot if through_salesforce[t] != hubspot[t]]
+    assert different == []

@@ -1,0 +1,265 @@
+"""The Salesforce source against the fake Salesforce server: the tiny company's org through
+rate limits, failures and an expired token; reruns, changes and the `>=` boundary; paging by
+`nextRecordsUrl`; deletes through `queryAll`; custom fields; credentials that fail."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from dlt.pipeline.exceptions import PipelineStepFailed
+from fixtures.loads import loaded_rows, table_rows
+from fixtures.tiny_company.crm import crm_data
+
+from ingestion.demo.crm_server import FaultPlan
+from ingestion.demo.salesforce_records import ORG_ROLE_FIELDS, salesforce_org
+from ingestion.demo.salesforce_server import SalesforceOrg, SalesforceServer, SalesforceState
+from ingestion.sources.salesforce import salesforce
+
+FAST_RETRIES = {"request_timeout_s": 2.0, "max_attempts": 5, "backoff_factor": 0.05}
+
+
+@contextmanager
+def fake_salesforce(
+    org: SalesforceOrg, faults: FaultPlan | None = None, batch_size: int = 2000
+) -> Iterator[SalesforceServer]:
+    server = SalesforceServer(SalesforceState(org, batch_size=batch_size), faults=faults)
+    server.start_in_thread()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _source(server: SalesforceServer, **options: Any):
+    org = server.state.org
+    return salesforce(
+        instance_url=server.url,
+        client_id=org.client_id,
+        client_secret=org.client_secret,
+        role_fields=ORG_ROLE_FIELDS,
+        **{**FAST_RETRIES, **options},
+    )
+
+
+def _opportunity(org: SalesforceOrg, opportunity_id: str) -> dict[str, Any]:
+    return next(r for r in org.objects["Opportunity"] if r["Id"] == opportunity_id)
+
+
+def test_loads_the_org_through_limits_failures_and_an_expired_token(new_pipeline) -> None:
+    # data requests 2-3: REQUEST_LIMIT_EXCEEDED (HTTP 403); 5: a 503; 7: JSON cut in half;
+    # 9: every token revoked (HTTP 401): a new token is fetched and the request repeated
+    faults = FaultPlan(at_request={2: "limit", 3: "limit", 5: "500", 7: "truncate", 9: "expire"})
+    pipeline = new_pipeline("salesforce")
+    with fake_salesforce(salesforce_org(crm_data()), faults) as server:
+        pipeline.run(_source(server))
+        assert server.state.tokens_issued == 2
+        served = len(server.requests)
+    assert served > 9
+    assert table_rows(
+        pipeline,
+        "select id, stage_name, amount, currency_iso_code, loss_reason, is_deleted"
+        " from {raw}.opportunities order by id",
+    ) == [
+        ("1001", "closedwon", Decimal("27000.00"), "CNY", None, False),
+        ("1002", "closedlost", Decimal("15000.00"), "CNY", "Price", False),
+        ("1003", "closedwon", Decimal("2000.00"), "USD", None, False),
+        ("1004", "qualifiedtobuy", Decimal("6000.00"), "CNY", None, False),
+        ("1005", "closedlost", Decimal("11500.00"), "CNY", "Budget", False),
+        ("1006", "appointmentscheduled", Decimal("1000.00"), "CNY", None, True),  # queryAll
+        ("1007", "closedwon", Decimal("8000.00"), "CNY", None, False),
+    ]
+    # stage history: 4 + 3 + 6 + 2 + 2 + 1 + 4 changes; deal 1006's one is deleted with it
+    assert table_rows(
+        pipeline,
+        "select count(*), count(*) filter (where is_deleted) from {raw}.opportunity_history",
+    ) == [(22, 1)]
+    counts = {
+        table: table_rows(pipeline, f"select count(*) from {{raw}}.{table}")[0][0]
+        for table in ("users", "opportunity_stages", "accounts", "contacts", "tasks", "events")
+    }
+    assert counts == {
+        "users": 3,
+        "opportunity_stages": 7,
+        "accounts": 6,
+        "contacts": 2,
+        "tasks": 4,  # 2 calls, 1 note, 1 task
+        "events": 7,  # 4 visits, 2 trainings, 1 meeting
+    }
+    assert table_rows(
+        pipeline,
+        "select id, type, what_id, what_type from {raw}.events where id in ('2001', '2005')"
+        " order by id",
+    ) == [("2001", "Visit", "1005", "Opportunity"), ("2005", "Training", None, None)]
+    assert table_rows(
+        pipeline,
+        "select api_name, default_probability, is_won from {raw}.opportunity_stages"
+        " where is_closed order by api_name",
+    ) == [("closedlost", Decimal("0"), False), ("closedwon", Decimal("100"), True)]
+
+
+def test_a_rerun_loads_nothing_and_a_record_saved_on_the_last_stamp_is_not_lost(
+    new_pipeline,
+) -> None:
+    org = salesforce_org(crm_data())
+    pipeline = new_pipeline("salesforce")
+    with fake_salesforce(org) as server:
+        pipeline.run(_source(server))
+        pipeline.run(_source(server))
+        assert loaded_rows(pipeline) == {}
+        # the newest opportunity change is 1007's, 2026-03-10T02:00; another opportunity is
+        # saved in the same millisecond after the first run read: `>` would never see it
+        last = max(r["SystemModstamp"] for r in org.objects["Opportunity"])
+        assert last == "2026-03-10T02:00:00.000+0000"
+        org.objects["Opportunity"].append(
+            {
+                **_opportunity(org, "1004"),
+                "Id": "1008",
+                "Name": "Deal 1008",
+                "CreatedDate": last,
+                "SystemModstamp": last,
+            }
+        )
+        # and 1004 moves to quote later that day
+        _opportunity(org, "1004").update(
+            StageName="presentationscheduled", SystemModstamp="2026-03-10T05:00:00.000+0000"
+        )
+        pipeline.run(_source(server).with_resources("opportunities"))
+    # 1007 (on the boundary, seen before) is dropped by (Id, SystemModstamp); 1008 and 1004 load
+    assert loaded_rows(pipeline) == {"opportunities": 2}
+    assert table_rows(
+        pipeline,
+        "select id, stage_name from {raw}.opportunities where id in ('1004', '1007', '1008')"
+        " order by id",
+    ) == [("1004", "presentationscheduled"), ("1007", "closedwon"), ("1008", "qualifiedtobuy")]
+    assert table_rows(pipeline, "select count(*), count(distinct id) from {raw}.opportunities") == [
+        (8, 8)
+    ]
+
+
+def _contacts(n: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "Id": f"003{i:06d}",
+            "AccountId": None,
+            "Email": f"c{i}@example.cn",
+            "LeadSource": "Web",
+            "OwnerId": "101",
+            "CreatedDate": f"2026-01-01T00:{i // 60 % 60:02d}:{i % 60:02d}.000+0000",
+            "SystemModstamp": f"2026-01-01T00:{i // 60 % 60:02d}:{i % 60:02d}.000+0000",
+            "IsDeleted": False,
+        }
+        for i in range(n)
+    ]
+
+
+def test_pages_follow_next_records_url_and_deletes_come_from_query_all(new_pipeline) -> None:
+    # 450 contacts in pages of 200: the query answers 200 and `nextRecordsUrl` twice
+    org = SalesforceOrg(objects={"Contact": _contacts(450)})
+    pipeline = new_pipeline("salesforce")
+    with fake_salesforce(org, batch_size=200) as server:
+        pipeline.run(_source(server).with_resources("contacts"))
+        first = list(server.requests)
+        # two contacts are deleted (to the recycle bin): only queryAll returns them
+        for record in org.objects["Contact"][10:12]:
+            record.update(IsDeleted=True, SystemModstamp="2026-02-01T00:00:00.000+0000")
+        pipeline.run(_source(server).with_resources("contacts"))
+        second = server.requests[len(first) :]
+    assert [path.split("?")[0].rsplit("/", 1)[-1] for path in first] == [
+        "query",
+        "01gFAKE00000001-200",
+        "01gFAKE00000002-400",
+        "queryAll",
+    ]
+    assert "IsDeleted%20%3D%20true" in first[-1]
+    assert table_rows(pipeline, "select count(*), count(distinct id) from {raw}.contacts") == [
+        (450, 450)
+    ]
+    assert loaded_rows(pipeline) == {"contacts": 2}
+    assert any("queryAll" in path for path in second)
+    assert table_rows(pipeline, "select id from {raw}.contacts where is_deleted order by id") == [
+        ("003000010",),
+        ("003000011",),
+    ]
+
+
+def test_custom_fields_pass_through_and_an_unknown_one_names_the_fix(new_pipeline) -> None:
+    org = salesforce_org(crm_data())
+    for record in org.objects["Opportunity"]:
+        record["Priority__c"] = "High" if record["Id"] == "1001" else None
+    _opportunity(org, "1005")["CurrencyIsoCode"] = "RMB"
+    pipeline = new_pipeline("salesforce")
+    with fake_salesforce(org) as server:
+        source = _source(server, custom_fields={"Opportunity": ["Priority__c"]})
+        pipeline.run(source.with_resources("opportunities"))
+        assert table_rows(
+            pipeline,
+            "select id, priority__c from {raw}.opportunities where id < '1004' order by id",
+        ) == [("1001", "High"), ("1002", None), ("1003", None)]
+        assert table_rows(
+            pipeline, "select id, field, reason from {raw}.opportunities_rejected"
+        ) == [("1005", "CurrencyIsoCode", "unknown currency 'RMB'")]
+        source = _source(server, custom_fields={"Opportunity": ["Margin__c"]}, max_attempts=1)
+        with pytest.raises(PipelineStepFailed) as failure:
+            new_pipeline("salesforce").run(source.with_resources("opportunities"))
+    message = str(failure.value)
+    assert "No such column 'Margin__c' on entity 'Opportunity'" in message
+    assert "sources.salesforce.custom_fields" in message
+
+
+def test_wrong_credentials_fail_naming_the_settings_never_the_secret(new_pipeline) -> None:
+    org = salesforce_org(crm_data())
+    with fake_salesforce(org) as server, pytest.raises(PipelineStepFailed) as failure:
+        source = salesforce(
+            instance_url=server.url,
+            client_id=org.client_id,
+            client_secret="not-the-secret-4711",
+            **FAST_RETRIES,
+        )
+        new_pipeline("salesforce").run(source.with_resources("users"))
+    message = str(failure.value)
+    assert "invalid client credentials" in message
+    assert "sources.salesforce.client_id and client_secret" in message
+    assert "not-the-secret-4711" not in message
+
+
+def test_the_demo_crm_setting_picks_the_api_the_demo_loads_through(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    from ingestion.demo.settings import write_demo_sources
+    from ingestion.source_settings import demo_mode, source_settings
+
+    for name in [name for name in os.environ if name.startswith("SOURCES__")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("SPW_STATE_DIR", str(tmp_path))
+    write_demo_sources(
+        {
+            "hubspot": {"base_url": "http://127.0.0.1:1", "access_token": "demo-token"},
+            "salesforce": {"instance_url": "http://127.0.0.1:2", "client_id": "demo-app"},
+        }
+    )
+    assert demo_mode()
+    assert source_settings("hubspot") == {
+        "base_url": "http://127.0.0.1:1",
+        "access_token": "demo-token",
+    }
+    assert source_settings("salesforce") is None  # HubSpot unless set
+    monkeypatch.setenv("SOURCES__DEMO_CRM", "salesforce")
+    assert source_settings("hubspot") is None
+    assert source_settings("salesforce") == {
+        "instance_url": "http://127.0.0.1:2",
+        "client_id": "demo-app",
+    }
+    monkeypatch.setenv("SOURCES__DEMO_CRM", "zoho")
+    with pytest.raises(ValueError, match="names no CRM API: use one of hubspot, salesforce"):
+        source_settings("salesforce")
+    # one's own org configured: demo mode ends, and HubSpot (not configured) is skipped
+    monkeypatch.setenv("SOURCES__SALESFORCE__CLIENT_ID", "own-app")
+    assert not demo_mode()
+    assert source_settings("salesforce") == {"client_id": "own-app"}
+    assert source_settings("hubspot") is None
