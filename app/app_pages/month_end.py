@@ -12,6 +12,7 @@ import streamlit as st
 
 from app.context import context
 from app.data import month_end as data
+from app.disputes_ui import finance_disputes
 from app.i18n import fmt_money, fmt_number, t, value_label
 from app.period import add_months
 from app.ui import empty_notice
@@ -210,7 +211,9 @@ if viewer.is_finance:
         st.caption(t("month_end.no_open_disputes"))
     else:
         st.warning(t("month_end.open_disputes", count=fmt_number(len(disputes))))
-        st.dataframe(disputes, hide_index=True)
+    # Settle the disputes (and place or release holds) here, before closing.
+    names = dict(zip(figures["rep_id"], figures["rep_name"], strict=False))
+    finance_disputes(ctx, names)
 
     def request_close() -> None:
         report(

@@ -1,10 +1,11 @@
 """Backups of what the warehouse cannot rebuild, with PostgreSQL's own `pg_dump`/`pg_restore`.
 
 Every schema the pipeline builds (raw, staging, intermediate, marts) is recomputed from the
-sources by `make pipeline`. What people decided is not: the closed commission months
-(`incentives_closed`) and month-end's approvals, disputes, holds and close requests
-(`commission_ops`). Those schemas are listed once, in `IRREPLACEABLE_SCHEMAS`; a feature that
-adds such data appends its schema there and every backup carries it.
+sources by `make pipeline`. What people decided, or what was known on a past day, is not: the
+closed commission months (`incentives_closed`), month-end's approvals, disputes, holds and close
+requests (`commission_ops`), and the forecasts as they were made (`forecast_history`). Those
+schemas are listed once, in `IRREPLACEABLE_SCHEMAS`; a feature that adds such data appends its
+schema there and every backup carries it.
 
     python -m ingestion.platform.backup create [--scope irreplaceable|all]   # make backup
     python -m ingestion.platform.backup restore [--file F] [--force]           # make restore
@@ -45,7 +46,7 @@ from ingestion.platform.warehouse_url import (
 )
 
 # The schemas nothing can recompute: append a schema here when a feature stores decisions in it.
-IRREPLACEABLE_SCHEMAS: tuple[str, ...] = ("incentives_closed", "commission_ops")
+IRREPLACEABLE_SCHEMAS: tuple[str, ...] = ("incentives_closed", "commission_ops", "forecast_history")
 SCOPES = ("irreplaceable", "all")
 SAFETY_SCOPE = "pre-restore"
 BACKUP_DIR_ENV = "BACKUP_DIR"

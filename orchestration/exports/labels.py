@@ -21,6 +21,8 @@ LABELS: dict[str, dict[str, str]] = {
     "draw": {"en": "Draws advanced", "zh": "预支"},
     "recovery": {"en": "Recoveries", "zh": "扣回"},
     "adjustment": {"en": "Adjustments", "zh": "调整"},
+    "held": {"en": "Held by finance", "zh": "财务暂扣"},
+    "released": {"en": "Released holds", "zh": "暂扣解除补发"},
     "net": {"en": "Net payout", "zh": "应发合计"},
     "paid_in": {"en": "Paid in", "zh": "发放币种"},
     "paid_at": {"en": "at", "zh": "汇率"},
@@ -43,7 +45,16 @@ LABELS: dict[str, dict[str, str]] = {
     "points": {"en": "Points (not money)", "zh": "积分（非现金）"},
 }
 
-COMPONENTS = ("commission", "bonus", "clawback", "draw", "recovery", "adjustment")
+COMPONENTS = (
+    "commission",
+    "bonus",
+    "clawback",
+    "draw",
+    "recovery",
+    "adjustment",
+    "held",
+    "released",
+)
 
 
 def label(key: str, lang: str) -> str:

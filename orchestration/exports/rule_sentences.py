@@ -129,6 +129,21 @@ def sentence(line: RuleLine, terms: PlanTerms, lang: Lang) -> str:
         if zh:
             return f"退款或取消：追回已退款部分按原规则计提的提成（{inner}）"
         return f"Refund or cancellation: reverses, on the refunded part, what was paid as: {inner}"
+    if kind == "held":
+        inner = sentence(RuleLine(detail, -rate, line.basis_amount), terms, lang)
+        if zh:
+            return f"财务暂扣：以下提成暂不发放，解除后补发（{inner}）"
+        return f"Held by finance: not paid until the hold is released ({inner})"
+    if kind == "released":
+        held = f"{line.adjusts_period_start:%Y-%m}" if line.adjusts_period_start else "?"
+        inner = sentence(RuleLine(detail, rate, line.basis_amount), terms, lang)
+        if zh:
+            return f"暂扣解除：补发 {held} 暂扣的提成（{inner}）"
+        return f"Hold released: pays what was held in {held} ({inner})"
+    if rule == "adjustment:dispute":
+        if zh:
+            return "申诉已被财务接受：按接受的金额调整"
+        return "Dispute accepted by finance: the amount it accepted"
     if kind == "adjustment":
         corrected = f"{line.adjusts_period_start:%Y-%m}" if line.adjusts_period_start else "?"
         name = rule_name(detail, lang)

@@ -23,6 +23,7 @@ PAYOUT = """
         payouts.gross_commission_amount as commission, payouts.bonus_amount as bonus,
         payouts.clawback_amount as clawback, payouts.draw_amount as draw,
         payouts.recovery_amount as recovery, payouts.adjustment_amount as adjustment,
+        payouts.held_amount as held, payouts.released_amount as released,
         payouts.net_payout_amount as net, payouts.points,
         payments.payment_currency, payments.payment_fx_rate, payments.payment_fx_rate_date,
         payments.payment_amount
