@@ -7,6 +7,8 @@ may see, as on every mart.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -73,7 +75,7 @@ def latest_forecasts(reader: Reader, period_type: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def deals_that_matter(reader: Reader, period_end: object, top: int = 10) -> pd.DataFrame:
+def deals_that_matter(reader: Reader, period_end: date, top: int = 10) -> pd.DataFrame:
     """The open deals due by `period_end` whose outcome moves the total most."""
     return reader.read(_DEALS, period_end=period_end, top=top)
 

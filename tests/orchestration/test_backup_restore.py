@@ -32,27 +32,24 @@ from ingestion.platform.warehouse_url import (
 tiny_warehouse = period_close_tests.tiny_warehouse
 monkeypatch_module = period_close_tests.monkeypatch_module
 
+# Month-end's decisions as the app records them (the tables dbt's on-run-start made): finance's
+# approval of January, and a dispute of February raised by rep 102 and accepted by finance.
 MONTH_END_DECISIONS = """
-create schema if not exists commission_ops;
-create table commission_ops.approvals (
-    approval_id bigint generated always as identity primary key,
-    period_start date not null,
-    approved_by text not null,
-    approved_at timestamptz not null,
-    total_amount numeric(18, 2) not null
+insert into commission_ops.approvals (
+    period_start, scope_type, scope_id, approved_by_role, approved_by, approved_at, net_amounts,
+    line_count, lines_digest
+) values (
+    '2026-01-01', 'company', 'company', 'spw_finance', 'finance', '2026-02-02 10:00+00',
+    '{"CNY": "4248.00"}', 9, 'a1b2c3'
 );
-create table commission_ops.disputes (
-    dispute_id bigint generated always as identity primary key,
-    period_start date not null,
-    rep_id text not null,
-    reason text not null,
-    status text not null,
-    adjustment_amount numeric(18, 2)
-);
-insert into commission_ops.approvals (period_start, approved_by, approved_at, total_amount) values
-    ('2026-01-01', 'finance', '2026-02-02 10:00+00', 6248.00);
-insert into commission_ops.disputes (period_start, rep_id, reason, status, adjustment_amount)
-values ('2026-02-01', '102', 'deal 1007 missing', 'accepted', 12.34);
+insert into commission_ops.dispute_events (
+    dispute_id, event_type, period_start, rep_id, deal_id, reason, adjustment_amount, actor,
+    actor_role, occurred_at
+) values
+    (1, 'raised', '2026-02-01', '102', '1007', 'deal 1007 missing', null, 'bob', 'spw_rep',
+     '2026-03-01 09:00+00'),
+    (1, 'accepted', '2026-02-01', '102', '1007', 'booked late', 12.34, 'finance', 'spw_finance',
+     '2026-03-02 09:00+00');
 """
 CLOSED = "period_start <= '2026-02-01'"
 # what is compared: every irreplaceable table, and the closed months as the marts serve them
@@ -62,7 +59,7 @@ COMPARED = {
     "frozen payouts": "incentives_closed.payouts",
     "frozen points": "incentives_closed.incentive_points",
     "approvals": "commission_ops.approvals",
-    "disputes": "commission_ops.disputes",
+    "disputes": "commission_ops.dispute_events",
     "served lines": f"(select {period_close_tests.LINE_COLUMNS}, is_closed"
     f" from marts.fct_commission_lines where {CLOSED})",
     "served payouts": f"(select {period_close_tests.PAYOUT_COLUMNS}, status"
@@ -152,7 +149,7 @@ def test_a_full_pipeline_after_the_restore_reproduces_everything_exactly(drill) 
     assert drill["after"] == drill["before"]
     counts = {name: count for name, (count, _) in drill["after"].items()}
     assert counts["closed_periods"] == 2
-    assert counts["approvals"] == 1 and counts["disputes"] == 1
+    assert counts["approvals"] == 1 and counts["disputes"] == 2
     assert counts["frozen payouts"] == counts["served payouts"] >= 6
 
 
