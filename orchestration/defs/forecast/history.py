@@ -87,7 +87,7 @@ def store_forecasts(url: str) -> int:
     deps=[AssetKey(["marts", "fct_forecasts"]), RANGES_KEY],
     group_name=STORE_SCHEMA,
     kinds={"postgres"},
-    description="Every forecast as made, appended and never rewritten (docs/forecasting.md).",
+    description="Every forecast as made, appended and never rewritten (docs/forecast.md).",
 )
 def forecast_history_store(context: AssetExecutionContext) -> MaterializeResult:
     added = store_forecasts(warehouse_url())

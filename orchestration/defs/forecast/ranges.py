@@ -49,7 +49,7 @@ create table if not exists {SCHEMA}.{TABLE} (
 comment on table {SCHEMA}.{TABLE} is
     'P10/P50/P90 of period-end bookings (closed won + expected new + open deals won at their'
     ' empirical probability) for the latest forecast day; written by Dagster'
-    ' (orchestration/defs/forecast, docs/forecasting.md).'
+    ' (orchestration/defs/forecast, docs/forecast.md).'
 """
 
 FORECASTS = f"""
@@ -130,7 +130,7 @@ def _write(cur: Any, rows: list[tuple]) -> None:
     deps=[AssetKey([SCHEMA, "fct_forecasts"]), AssetKey([SCHEMA, "fct_forecast_pipeline"])],
     group_name=SCHEMA,
     kinds={"python", "postgres"},
-    description="Monte Carlo P10/P50/P90 of period-end bookings per scope (docs/forecasting.md).",
+    description="Monte Carlo P10/P50/P90 of period-end bookings per scope (docs/forecast.md).",
 )
 def fct_forecast_ranges(context: AssetExecutionContext) -> MaterializeResult:
     conn = psycopg2.connect(warehouse_url())

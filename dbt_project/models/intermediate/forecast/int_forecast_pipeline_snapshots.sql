@@ -1,7 +1,7 @@
 {#-
     The open pipeline as it stood at the end of each forecast day, one row per day x open deal.
 
-    Rules (docs/forecasting.md):
+    Rules (docs/forecast.md):
     - Forecast days: the last day of every month (the start of the next month's forecast), the
       15th (its middle) and the data date, from the first month a deal was created. Every day would
       multiply the rows by about 15 for no forecast that uses them.

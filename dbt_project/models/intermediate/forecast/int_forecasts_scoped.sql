@@ -1,6 +1,6 @@
 {#-
     Every forecast day's forecast of the month and the fiscal quarter it looks ahead to (those of
-    the next day), per company, region, team and rep. Rules (docs/forecasting.md):
+    the next day), per company, region, team and rep. Rules (docs/forecast.md):
     - closed won: deals won from the period's start up to the forecast day, credited to the team
       of the rep on the close date;
     - open deals due in the period (expected close on or before its last day; see
