@@ -60,6 +60,8 @@ _PARAMETERISED = (
     ("spif:", "spif"),
     ("clawback:", "clawback"),
     ("adjustment:", "adjustment"),
+    ("held:", "held"),
+    ("released:", "released"),
 )
 
 

@@ -157,5 +157,11 @@ def test_an_unknown_code_falls_back_to_itself_and_parameters_are_kept() -> None:
         assert value_label("rule", "tier_band_2") == "阶梯档 2"
         assert value_label("rule", "clawback:base_rate") == "追回：基础提成"
         assert value_label("rule", "spif:services_launch") == "专项激励 services_launch"
+        assert value_label("rule", "held:base_rate") == "暂扣：基础提成"
+        st.session_state["lang"] = "en"
+        assert value_label("rule", "clawback:base_rate") == "Clawback: Base rate"
+        assert value_label("rule", "released:tier_band_2") == "Released: Tier band 2"
+        assert value_label("lead_source", "trade_show") == "Trade show"
+        assert value_label("lead_source", "carrier_pigeon") == "carrier_pigeon"
     finally:
         del st.session_state["lang"]

@@ -149,13 +149,13 @@ def test_lead_sources_are_judged_on_a_cohort_with_open_deals_shown(sign_in) -> N
     # referral 1001 won, 1004 open; website 1002 lost, QD-2 lost; trade_show 1003 and QD-1 won;
     # cold_call 1005 lost; partner 1007 won
     sources = table_with(app, "Lead source").set_index("Lead source")
-    assert sources.loc["referral", ["Deals created", "Won", "Still open", "Win rate"]].tolist() == [
+    assert sources.loc["Referral", ["Deals created", "Won", "Still open", "Win rate"]].tolist() == [
         "2",
         "1",
         "1",
         "100.0%",
     ]
-    assert sources.loc["website", ["Won", "Lost", "Win rate"]].tolist() == ["0", "2", "0.0%"]
+    assert sources.loc["Website", ["Won", "Lost", "Win rate"]].tolist() == ["0", "2", "0.0%"]
     assert any("created 2025-09-01 to 2026-02-28" in caption for caption in app.caption.values)
     # February's own cohort (the one-month choice): 1004 referral (open), 1007 partner (won),
     # QD-2 website (lost)

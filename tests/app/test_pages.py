@@ -122,14 +122,14 @@ def test_funnel_stages_and_lead_sources_follow_the_rep_filter(sign_in) -> None:
     # Created in January: 1001 referral won, 1002 website lost, 1003 and QD-1 trade_show won,
     # 1005 cold_call lost
     assert sources["Win rate"].to_dict() == {
-        "referral": "100.0%",
-        "trade_show": "100.0%",
-        "cold_call": "0.0%",
-        "website": "0.0%",
+        "Referral": "100.0%",
+        "Trade show": "100.0%",
+        "Cold call": "0.0%",
+        "Website": "0.0%",
     }
     app.selectbox(key="filter_rep").set_value("102").run()
     sources = table_with(app, "Lead source").set_index("Lead source")
-    assert sorted(sources.index) == ["referral", "website"]
+    assert sorted(sources.index) == ["Referral", "Website"]
 
 
 def test_team_leaderboard_counts_revenue_and_activity_while_on_the_team(sign_in) -> None:
@@ -192,11 +192,11 @@ def test_customers_revenue_mix_by_product_line(sign_in) -> None:
     # February: software L001 24000 + L009 24000 = 48000; services L002 0 (refunded) + L010 6000
     # + L013 5800 = 11800; hardware L014 4800; of 64600: 74.3%, 18.3%, 7.4%
     assert mix["Net revenue"].to_dict() == {
-        "software": "48,000.00",
-        "services": "11,800.00",
-        "hardware": "4,800.00",
+        "Software": "48,000.00",
+        "Services": "11,800.00",
+        "Hardware": "4,800.00",
     }
-    assert mix["Share"].to_dict() == {"software": "74.3%", "services": "18.3%", "hardware": "7.4%"}
+    assert mix["Share"].to_dict() == {"Software": "74.3%", "Services": "18.3%", "Hardware": "7.4%"}
 
 
 def test_commissions_reconcile_and_export(sign_in, require_marts) -> None:
@@ -211,7 +211,7 @@ def test_commissions_reconcile_and_export(sign_in, require_marts) -> None:
     assert app.selectbox(key="commissions_rep").value == "101"
     statement = app.dataframe[1].value
     assert sorted(statement["Source"]) == [f"order_line: L0{n}" for n in ("01", "02", "13", "14")]
-    assert set(statement["Rule"]) == {"manager_override"}
+    assert set(statement["Rule"]) == {"Manager override"}
     assert sorted(statement["Amount"]) == ["120.00 CNY", "15.00 CNY", "24.00 CNY", "29.00 CNY"]
     assert "4 lines, totalling 188.00 CNY." in [caption.value for caption in app.caption]
 
