@@ -75,26 +75,13 @@ drop trigger if exists append_only on commission_ops.hold_events;
 create trigger append_only before update on commission_ops.hold_events
     for each row execute function commission_ops.refuse_update();
 
--- Who is calling: the role the app switched to, else the login role.
-create or replace function commission_ops.caller_role() returns name
-language sql stable
-as $$ select coalesce(nullif(current_setting('role'), 'none'), session_user)::name $$;
-
+-- The rep the caller is a viewer of (null for finance, the app and the pipeline); who calls is
+-- commission_ops.caller(), defined with the approvals.
 create or replace function commission_ops.caller_rep_id() returns text
 language sql stable security definer set search_path = pg_catalog, pg_temp
 as $$
     select viewers.rep_id from app_meta.viewers as viewers
-    where viewers.db_role = commission_ops.caller_role()
-$$;
-
--- Finance: a member of spw_finance that is no rep's or manager's viewer role.
-create or replace function commission_ops.caller_is_finance() returns boolean
-language sql stable security definer set search_path = pg_catalog, pg_temp
-as $$
-    select
-        pg_has_role(commission_ops.caller_role(), 'spw_finance', 'member')
-        and commission_ops.caller_rep_id() is null
-        and commission_ops.caller_role() not in ('spw_rep', 'spw_manager')
+    where viewers.db_role = commission_ops.caller()
 $$;
 
 -- Which reps' disputes and holds the caller may read: a viewer those in their reach, anyone
@@ -104,10 +91,10 @@ language sql stable security definer set search_path = pg_catalog, pg_temp
 as $$
     select case
         when commission_ops.caller_rep_id() is null
-            and commission_ops.caller_role() not in ('spw_rep', 'spw_manager') then true
+            and commission_ops.caller() not in ('spw_rep', 'spw_manager') then true
         else exists (
             select from app_meta.viewer_reps as reach
-            where reach.db_role = commission_ops.caller_role() and reach.rep_id = target_rep_id
+            where reach.db_role = commission_ops.caller() and reach.rep_id = target_rep_id
         )
     end
 $$;
@@ -118,7 +105,7 @@ as $$
 begin
     if not commission_ops.caller_is_finance() then
         raise exception 'only finance may %: role % is not finance', action,
-            commission_ops.caller_role()
+            commission_ops.caller()
             using errcode = 'insufficient_privilege';
     end if;
 end
@@ -143,7 +130,7 @@ begin
     if not commission_ops.caller_is_finance()
         and commission_ops.caller_rep_id() is distinct from target_rep_id then
         raise exception 'role % may dispute only its own lines, not those of rep %',
-            commission_ops.caller_role(), target_rep_id
+            commission_ops.caller(), target_rep_id
             using errcode = 'insufficient_privilege';
     end if;
     if (disputed_line_id is null) = (missing_deal_id is null) then
@@ -172,7 +159,7 @@ begin
         new_id, 'raised',
         coalesce(line_period, date_trunc('month', disputed_period_start)::date),
         target_rep_id, disputed_line_id, missing_deal_id, btrim(dispute_reason),
-        coalesce(raised_by, commission_ops.caller_role()), commission_ops.caller_role()
+        coalesce(raised_by, commission_ops.caller()), commission_ops.caller()
     );
     return new_id;
 end
@@ -216,7 +203,7 @@ begin
         target_dispute_id, case when accept then 'accepted' else 'rejected' end,
         raised.period_start, raised.rep_id, raised.commission_line_id, raised.deal_id,
         btrim(resolution_reason), case when accept then owed_amount end,
-        coalesce(resolved_by, commission_ops.caller_role()), commission_ops.caller_role()
+        coalesce(resolved_by, commission_ops.caller()), commission_ops.caller()
     );
 end
 $$;
@@ -242,7 +229,7 @@ begin
         hold_id, event_type, rep_id, deal_id, reason, actor, actor_role
     ) values (
         new_id, 'held', target_rep_id, held_deal_id, btrim(hold_reason),
-        coalesce(held_by, commission_ops.caller_role()), commission_ops.caller_role()
+        coalesce(held_by, commission_ops.caller()), commission_ops.caller()
     );
     return new_id;
 end
@@ -285,7 +272,7 @@ begin
         hold_id, event_type, rep_id, deal_id, reason, release_period_start, actor, actor_role
     ) values (
         target_hold_id, 'released', held.rep_id, held.deal_id, btrim(release_reason), first_open,
-        coalesce(released_by, commission_ops.caller_role()), commission_ops.caller_role()
+        coalesce(released_by, commission_ops.caller()), commission_ops.caller()
     );
     return first_open;
 end
@@ -337,7 +324,7 @@ grant usage on schema commission_ops to spw_app_reader, spw_app;
 grant select on commission_ops.dispute_status, commission_ops.hold_status
     to spw_app_reader, spw_app;
 grant execute on function
-    commission_ops.caller_role(),
+    commission_ops.caller(),
     commission_ops.caller_rep_id(),
     commission_ops.caller_is_finance(),
     commission_ops.caller_reaches_rep(text),
