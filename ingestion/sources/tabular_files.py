@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import logging
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -24,8 +25,6 @@ from dlt.sources import DltResource
 from openpyxl import load_workbook
 
 from ingestion.sources.schema import SCHEMA_CONTRACT, materialize_once, typed_columns
-
-FIRST_ROW = 2
 
 
 # Not frozen: raising an exception sets its `__traceback__`, which a frozen dataclass refuses
@@ -48,12 +47,18 @@ BEYOND_HEADER = "(beyond the header)"
 
 
 def read_rows(
-    path: Path, encoding: str = "utf-8-sig", delimiter: str = ",", sheet: str | None = None
+    path: Path,
+    encoding: str = "utf-8-sig",
+    delimiter: str = ",",
+    sheet: str | None = None,
+    header_row: int = 1,
 ) -> list[tuple[int, dict[str, str]]]:
     """Every record of a CSV or XLSX file as (its spreadsheet row, `{header: text}`); empty
-    cells are "", blank rows are skipped but keep their numbers. Non-empty values in no named
-    column are kept under `BEYOND_HEADER` for the caller to refuse (see `refuse_beyond_header`),
-    and a header naming a column twice stops the read: either way a value would be lost."""
+    cells are "", blank rows are skipped but keep their numbers. The header is on `header_row`
+    (rows above it, such as an export's title and date lines, are not records). Non-empty values
+    in no named column are kept under `BEYOND_HEADER` for the caller to refuse (see
+    `refuse_beyond_header`), and a header naming a column twice stops the read: either way a
+    value would be lost."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         workbook = load_workbook(path, read_only=True, data_only=True)
         worksheet = workbook[sheet] if sheet else workbook.worksheets[0]
@@ -72,15 +77,15 @@ def read_rows(
                 path.name, row, column, f"not readable as {encoding}: {exc.reason}"
             ) from exc
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if not rows:
+    if len(rows) < header_row:
         return []
-    header = [h.strip().lstrip("\ufeff") for h in rows[0]]
+    header = [h.strip().lstrip("\ufeff") for h in rows[header_row - 1]]
     named = [h for h in header if h]
     twice = next((h for i, h in enumerate(named) if h in named[:i]), None)
     if twice:
-        raise CellError(path.name, 1, twice, "is in the header twice: rename one of them")
+        raise CellError(path.name, header_row, twice, "is in the header twice: rename one of them")
     records = []
-    for number, row in enumerate(rows[1:], start=FIRST_ROW):
+    for number, row in enumerate(rows[header_row:], start=header_row + 1):
         cells = [c.strip() for c in row]
         if not any(cells):
             continue
@@ -226,11 +231,47 @@ def folder_table_resource(
     return rows
 
 
+# Currency signs people's exports put beside amounts (Excel's "Save as CSV" keeps the cell's
+# format). Only the ones that name one currency are checked against the row's currency: `$` and
+# `¥` are shared by several.
+CURRENCY_SIGNS = {
+    "$": None, "¥": None, "€": "EUR", "£": "GBP", "₩": "KRW", "₹": "INR", "元": "CNY",
+    "US$": "USD", "HK$": "HKD", "S$": "SGD", "A$": "AUD", "C$": "CAD", "RMB": "CNY",
+}  # fmt: skip
+_SIGNS_LONGEST_FIRST = sorted(CURRENCY_SIGNS, key=len, reverse=True)
+
+
+def _strip_sign(text: str) -> tuple[str, str | None]:
+    """The text without a leading or trailing currency sign, and the sign."""
+    for sign in _SIGNS_LONGEST_FIRST:
+        for stripped in (text.removeprefix(sign), text.removesuffix(sign)):
+            if stripped != text:
+                return stripped.strip(), sign
+    return text, None
+
+
 def parse_decimal(
-    text: str, where: tuple[str, int, str], decimal_mark: str = ".", thousands: str = ""
+    text: str,
+    where: tuple[str, int, str],
+    decimal_mark: str = ".",
+    thousands: str = "",
+    currency: str | None = None,
 ) -> Decimal:
-    """An exact decimal from text such as `1,234.50` or `1.234,50` (per the file's marks)."""
-    cleaned = text.replace(" ", "")
+    """An exact decimal from text as people's exports write it: `1,234.50` or `1.234,50` (per
+    the file's marks), full-width digits (`３０，０００`), spaces of any kind as separators
+    (`1 234,50` with a no-break space), a currency sign (`¥30,000.00`, `€12`, `30000元`),
+    accounting negatives `(1,234.50)` and a trailing minus `1,234.50-`. A sign naming one
+    currency must agree with the row's `currency` when one is given."""
+    cleaned = unicodedata.normalize("NFKC", text).replace("\u2212", "-").strip()  # − minus sign
+    negative = cleaned.startswith("(") and cleaned.endswith(")")
+    if negative:
+        cleaned = cleaned[1:-1].strip()
+    if cleaned[:1] in ("-", "+"):  # a sign before the currency sign: -¥88
+        negative, cleaned = cleaned[0] == "-", cleaned[1:].strip()
+    cleaned, sign = _strip_sign(cleaned)
+    if cleaned.endswith("-") and not negative:
+        negative, cleaned = True, cleaned[:-1]
+    cleaned = "".join(cleaned.split())  # spaces of every kind (NFKC made them plain)
     if thousands:
         cleaned = cleaned.replace(thousands, "")
     if decimal_mark != ".":
@@ -241,7 +282,12 @@ def parse_decimal(
         raise CellError(*where, f"{text!r} is not a number") from None
     if not value.is_finite():
         raise CellError(*where, f"{text!r} is not a number")
-    return value
+    named = CURRENCY_SIGNS.get(sign) if sign else None
+    if named and currency and named != currency.upper():
+        raise CellError(
+            *where, f"{text!r} is in {named} but the row's currency is {currency.upper()}"
+        )
+    return -value if negative else value
 
 
 def parse_date(text: str, where: tuple[str, int, str], fmt: str = "%Y-%m-%d") -> date:

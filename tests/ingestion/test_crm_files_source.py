@@ -130,3 +130,88 @@ def test_a_file_in_the_wrong_encoding_names_the_file(exports, new_pipeline) -> N
     (exports / DEALS).write_bytes(raw.encode("utf-8"))  # saved as UTF-8, mapped as GBK
     with pytest.raises(Exception, match="商机.csv, row 1, field '\\*': not readable as gbk"):
         new_pipeline("crm_files").run(crm_files(folder=str(exports)))
+
+
+def test_an_export_saved_from_excel_with_title_lines_and_formatted_amounts(
+    tmp_path: Path, new_pipeline
+) -> None:
+    """Excel's "Save as CSV" in a European locale, from a Chinese CRM's report: two title lines
+    above the header (header_row: 3), semicolons, GB18030, and amounts as the cells showed them."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    lines = [
+        "商机列表;;;;",
+        "导出时间: 2026/11/30 18:00;;;;",
+        "编号;负责人;阶段;金额;币种;创建",
+        "D-1;陈丹;赢单;￥30.000,50;CNY;2026/01/06",  # the full-width yuan sign
+        "D-2;陈丹;线索;1\u00a0234,50 €;EUR;2026/01/07",  # a no-break space groups thousands
+        "D-3;陈丹;线索;１２．５００,００;CNY;2026/01/08",  # full-width digits and dot
+        "D-4;陈丹;线索;€12,00;CNY;2026/01/09",  # a euro amount on a yuan row: which is right?
+        "D-5;陈丹;线索;30000元;CNY;2026/01/10",
+        "合计;;;74.235,00;;",  # the report's total line
+    ]
+    (folder / "商机.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("gb18030"))
+    mapping = {
+        "people": {"陈丹": {"owner_id": "104"}},
+        "stages": {"赢单": "closedwon", "线索": "appointmentscheduled"},
+        "files": [
+            {
+                "path": "商机.csv",
+                "entity": "deals",
+                "encoding": "gb18030",
+                "delimiter": ";",
+                "decimal": ",",
+                "thousands": ".",
+                "header_row": 3,
+                "datetime_format": "%Y/%m/%d",
+                "columns": {
+                    "deal_id": "编号",
+                    "owner": "负责人",
+                    "stage": "阶段",
+                    "amount": "金额",
+                    "currency": "币种",
+                    "created_at": "创建",
+                },
+            }
+        ],
+    }
+    (folder / "mapping.yml").write_text(yaml.safe_dump(mapping, allow_unicode=True), "utf-8")
+    pipeline = new_pipeline("crm_files")
+    pipeline.run(crm_files(folder=str(folder)))
+    assert table_rows(
+        pipeline, "select deal_id, amount, amount_currency from {raw}.deals order by 1"
+    ) == [
+        ("D-1", Decimal("30000.50"), "CNY"),
+        ("D-2", Decimal("1234.50"), "EUR"),
+        ("D-3", Decimal("12500.00"), "CNY"),
+        ("D-5", Decimal("30000"), "CNY"),
+    ]
+    # rows keep the spreadsheet's numbers: the header is row 3, D-4 is row 7
+    assert table_rows(
+        pipeline,
+        "select source_row, field, reason from {raw}.deals_rejected order by source_row",
+    ) == [
+        (7, "金额", "'€12,00' is in EUR but the row's currency is CNY"),
+        (9, "阶段", "is required"),  # the total line has no stage (nor owner)
+    ]
+    assert table_rows(
+        pipeline,
+        "select rows_read, rows_loaded, rows_rejected, rows_merged from {raw}.file_reconciliation",
+    ) == [(6, 4, 2, 0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "marks", "expected"),
+    [
+        ("(1,234.50)", (".", ","), Decimal("-1234.50")),  # accounting negative
+        ("1,234.50-", (".", ","), Decimal("-1234.50")),  # SAP's trailing minus
+        ("US$ 99.90", (".", ","), Decimal("99.90")),
+        ("1\u202f234,5", (",", ""), Decimal("1234.5")),  # a narrow no-break space (French)
+        ("-￥８８", (".", ""), Decimal("-88")),
+        ("\u22121 200", (".", ""), Decimal("-1200")),  # the typographic minus sign
+    ],
+)
+def test_amounts_read_as_people_write_them(text, marks, expected) -> None:
+    from ingestion.sources.tabular_files import parse_decimal
+
+    assert parse_decimal(text, ("f.csv", 2, "amount"), *marks) == expected

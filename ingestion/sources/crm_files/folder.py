@@ -98,7 +98,7 @@ def _read(mapping: Mapping, spec: FileMapping, out: Converted) -> list[Candidate
     path = out.root / spec.path
     if not path.exists():
         raise FileNotFoundError(f"{path} is named in {MAPPING_FILE} but does not exist")
-    rows = read_rows(path, spec.encoding, spec.delimiter, spec.sheet)
+    rows = read_rows(path, spec.encoding, spec.delimiter, spec.sheet, spec.header_row)
     out.counts[spec.path] = FileCount(spec.path, digest(path), rows_read=len(rows))
     key_field = KEYS[spec.entity]
     candidates, keys = [], []

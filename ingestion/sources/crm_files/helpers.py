@@ -70,6 +70,7 @@ class FileMapping(_Strict):
     datetime_formats: list[str] = Field(default_factory=list)
     timezone: str | None = None
     sheet: str | None = None
+    header_row: int = Field(default=1, ge=1)
     columns: dict[str, str]
     constants: dict[str, str] = Field(default_factory=dict)
     defaults: dict[str, str] = Field(default_factory=dict)
@@ -241,7 +242,13 @@ class Row:
         value = self.text("amount")
         if value is None:
             return None
-        return parse_decimal(value, self.where("amount"), self.spec.decimal, self.spec.thousands)
+        return parse_decimal(
+            value,
+            self.where("amount"),
+            self.spec.decimal,
+            self.spec.thousands,
+            currency=self.text("currency"),
+        )
 
     def currency(self) -> str | None:
         value = self.text("currency")

@@ -324,7 +324,9 @@ def _spend_and_fx(root: Path, folder: FinanceFolder) -> None:
         _, month, months = parse_period(_required(r, where, "month"), (*where, "month"))
         if months != 1:
             raise CellError(*where, "month", "spend is per month, like 2026-07")
-        amount = parse_decimal(_required(r, where, "amount"), (*where, "amount"))
+        amount = parse_decimal(
+            _required(r, where, "amount"), (*where, "amount"), currency=r.get("currency")
+        )
         if amount < 0:
             raise CellError(*where, "amount", f"{amount} is negative")
         channel, region = _required(r, where, "channel"), r.get("region_id") or None
