@@ -6,9 +6,10 @@ demo_loads_dir`). For each: its raw schema (with dlt's state of the load, kept i
 its staging schema are dropped, and dlt's local working folder removed, so the next load of a
 source now configured starts from scratch from one's own data. The models built from demo rows
 go too (schemas staging, intermediate, marts, marts_audit: the next build is a full refresh), and
-the closed commission months and the stored forecasts (`forecast_history`), which were computed on
-demo data. `make demo-remove` then runs the pipeline, which rebuilds everything from one's own
-sources (unconfigured ones load empty).
+the closed commission months, the stored forecasts (`forecast_history`) and month-end's approvals,
+disputes, holds and close requests (`commission_ops`, recreated empty by the next build), which
+were all made on demo data. `make demo-remove` then runs the pipeline, which rebuilds everything
+from one's own sources (unconfigured ones load empty).
 
 It refuses while demo mode is on: the next run would only load the demo again.
 """
@@ -30,6 +31,8 @@ from orchestration.defs.quality.publish import AUDIT_SCHEMA, PUBLISHED_SCHEMA
 from orchestration.locks import advisory_lock
 
 MODEL_SCHEMAS = ("staging", "intermediate", PUBLISHED_SCHEMA, AUDIT_SCHEMA)
+# month-end's records (dbt's on-run-start macros in macros/commission_ops create it)
+COMMISSION_OPS_SCHEMA = "commission_ops"
 
 
 class DemoModeOn(RuntimeError):
@@ -49,7 +52,7 @@ def remove_demo(url: str) -> dict[str, list[str]]:
     with advisory_lock(url, "pipeline"), psycopg2.connect(url) as conn, conn.cursor() as cur:
         dropped = [*datasets, *(f"{name}_staging" for name in datasets)]
         if datasets:
-            dropped += [*MODEL_SCHEMAS, FORECAST_STORE_SCHEMA]
+            dropped += [*MODEL_SCHEMAS, FORECAST_STORE_SCHEMA, COMMISSION_OPS_SCHEMA]
         for schema in dropped:
             cur.execute(sql.SQL("drop schema if exists {} cascade").format(sql.Identifier(schema)))
         cur.execute("select to_regclass(%s) is not null", (f"{STORE_SCHEMA}.closed_periods",))

@@ -8,7 +8,8 @@ FX: 1 USD = 7.1000 CNY every day of January, 7.2000 in February (tests/fixtures/
 from __future__ import annotations
 
 import csv
-from decimal import Decimal
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,34 @@ def test_a_statement_in_chinese_and_a_payout_in_usd(closed_january: str, tmp_pat
     assert "Alice Wang (101)" in html
     assert "0.5% override on your team&#x27;s credited revenue on the line" in html
     assert "34.93 USD (at 7.1 CNY/USD, 2026-01-31)" in html
+
+
+def test_a_corrected_rate_changes_open_months_only(closed_january: str, tmp_path: Path) -> None:
+    """Finance corrects the FX history after January closed: 31 January becomes 7.0000 and
+    28 February 7.5000. January's payroll keeps what the close froze (248.00 CNY / 7.1 = 34.93
+    USD), February's open payment converts at the corrected rate. Runs last in this module: it
+    changes the rates the others read."""
+    import psycopg2
+
+    with psycopg2.connect(closed_january) as conn, conn.cursor() as cur:
+        cur.execute(
+            "update raw_finance.fx_rates set fx_rate = case rate_date"
+            " when '2026-01-31' then 7.0 else 7.5 end"
+            " where from_currency = 'USD' and rate_date in ('2026-01-31', '2026-02-28')"
+        )
+        assert cur.rowcount == 2
+    _build_incentive_marts(closed_january, "+path:models/marts/incentives dim_reps")
+    path, _ = export_payroll(closed_january, "2026-01", "csv", tmp_path)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        assert ["101", "Alice Wang", "34.93", "USD", "2026-01"] in list(csv.reader(handle))
+    with psycopg2.connect(closed_january) as conn, conn.cursor() as cur:
+        cur.execute(
+            "select to_char(period_start, 'YYYY-MM'), status, payment_fx_rate,"
+            " payment_fx_rate_date, net_payout_amount, payment_amount"
+            " from marts.fct_payout_payments where rep_id = '101' order by period_start"
+        )
+        january, february = cur.fetchall()[:2]
+    assert january[:4] == ("2026-01", "closed", Decimal("7.10000000"), date(2026, 1, 31))
+    assert february[:4] == ("2026-02", "open", Decimal("7.50000000"), date(2026, 2, 28))
+    # February: the net payout in CNY / 7.5, rounded half away from zero to the cent
+    assert february[5] == (february[4] / Decimal("7.5")).quantize(Decimal("0.01"), ROUND_HALF_UP)

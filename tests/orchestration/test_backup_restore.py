@@ -57,6 +57,7 @@ COMPARED = {
     "closed_periods": "incentives_closed.closed_periods",
     "frozen lines": "incentives_closed.commission_lines",
     "frozen payouts": "incentives_closed.payouts",
+    "frozen payments": "incentives_closed.payout_payments",
     "frozen points": "incentives_closed.incentive_points",
     "approvals": "commission_ops.approvals",
     "disputes": "commission_ops.dispute_events",
@@ -151,6 +152,7 @@ def test_a_full_pipeline_after_the_restore_reproduces_everything_exactly(drill) 
     assert counts["closed_periods"] == 2
     assert counts["approvals"] == 1 and counts["disputes"] == 2
     assert counts["frozen payouts"] == counts["served payouts"] >= 6
+    assert counts["frozen payments"] == counts["frozen payouts"]
 
 
 def test_the_restored_closed_months_pay_the_hand_worked_figures(drill) -> None:

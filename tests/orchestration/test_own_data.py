@@ -111,7 +111,10 @@ def test_own_data_loads_no_demo_rows_and_demo_remove_takes_out_earlier_ones(
         cur.execute(
             "create schema incentives_closed; create table incentives_closed.closed_periods"
             " (period_start date primary key, closed_at timestamptz, closed_by text);"
-            " insert into incentives_closed.closed_periods values ('2026-05-01', now(), 'demo')"
+            " insert into incentives_closed.closed_periods values ('2026-05-01', now(), 'demo');"
+            # and an approval of it (month-end's records, made on demo data)
+            " create schema commission_ops; create table commission_ops.approvals (id int);"
+            " insert into commission_ops.approvals values (1)"
         )
     removed = remove_demo(url)
     assert removed["datasets"] == ["raw_crm_files"]
@@ -119,6 +122,7 @@ def test_own_data_loads_no_demo_rows_and_demo_remove_takes_out_earlier_ones(
     assert _rows(url, "select to_regnamespace('raw_crm_files') is null") == [(True,)]
     assert _rows(url, "select count(*) from raw_orders.orders") == [(0,)]  # never demo: kept
     assert _rows(url, "select count(*) from incentives_closed.closed_periods") == [(0,)]
+    assert _rows(url, "select to_regnamespace('commission_ops') is null") == [(True,)]
 
     _load(raw_crm_files_assets)
     own = {row[0] for row in _rows(url, "select deal_id from raw_crm_files.deals")}

@@ -16,6 +16,11 @@
         {'table': 'commission_lines', 'mart': 'fct_commission_lines', 'key': ['commission_line_id']},
         {'table': 'payouts', 'mart': 'fct_payouts', 'key': ['rep_id', 'period_start']},
         {
+            'table': 'payout_payments',
+            'mart': 'fct_payout_payments',
+            'key': ['rep_id', 'period_start'],
+        },
+        {
             'table': 'incentive_points',
             'mart': 'fct_incentive_points',
             'key': ['rep_id', 'period_start', 'reason'],

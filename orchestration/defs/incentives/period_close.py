@@ -1,10 +1,11 @@
 """Closed commission periods: monthly partitions of the closed-periods store.
 
 The store (schema `incentives_closed`, created by dbt's on-run-start hook and never dropped) holds
-the frozen lines, payouts and points of every closed month; its four tables are one Dagster asset
-each, partitioned by month, so the UI shows which months are closed and a month is closed by
-materializing its partition. Closing copies the month's open rows of the published (checked)
-`marts.fct_commission_lines`, `fct_payouts` and `fct_incentive_points` into the store, then
+the frozen lines, payouts, payments (in the currency paid, with the FX rate used) and points of
+every closed month; its tables are one Dagster asset each, partitioned by month, so the UI shows
+which months are closed and a month is closed by materializing its partition. Closing copies the
+month's open rows of the published (checked) `marts.fct_commission_lines`, `fct_payouts`,
+`fct_payout_payments` and `fct_incentive_points` into the store, then
 rebuilds and tests the incentive models (dbt writes them to `marts_audit`), runs their blocking
 quality suites, and publishes them to `marts`, which now read the month back from the store. From
 then on later data cannot rewrite the month: it produces `adjustment:` lines in the next open
@@ -57,11 +58,18 @@ INCENTIVE_MARTS = (
 FROZEN_TABLES = (
     ("commission_lines", "fct_commission_lines", "not is_closed"),
     ("payouts", "fct_payouts", "status = 'open'"),
+    ("payout_payments", "fct_payout_payments", "status = 'open'"),
     ("incentive_points", "fct_incentive_points", "not is_closed"),
 )
 
 STORE_SCHEMA = "incentives_closed"
-STORE_TABLES = ("closed_periods", "commission_lines", "payouts", "incentive_points")
+STORE_TABLES = (
+    "closed_periods",
+    "commission_lines",
+    "payouts",
+    "payout_payments",
+    "incentive_points",
+)
 
 
 class PeriodCloseError(RuntimeError):
@@ -173,7 +181,21 @@ def freeze_period(url: str, period_start: dt.date, closed_by: str) -> dict[str, 
                 (period_start,),
             )
             counts[store] = cur.rowcount
+        counts["payout_payments"] += _freeze_payments_closed_before(cur)
         return counts
+
+
+def _freeze_payments_closed_before(cur: Any) -> int:
+    """Freeze the payments of months closed before the store froze payments (a store created
+    by an earlier version has the table empty): as the marts convert them now."""
+    columns = ", ".join(frozen_columns(cur, "payout_payments"))
+    cur.execute(
+        f"insert into incentives_closed.payout_payments ({columns}) select {columns}"
+        " from marts.fct_payout_payments as paid where paid.status = 'closed' and not exists ("
+        " select from incentives_closed.payout_payments as frozen"
+        " where frozen.rep_id = paid.rep_id and frozen.period_start = paid.period_start)"
+    )
+    return cur.rowcount
 
 
 def rebuild_incentive_marts(dbt: DbtCliResource, run_id: str) -> dict[str, int]:

@@ -10,7 +10,10 @@
       released:<rule> once the hold is released: nothing for a period still open (its lines are
                       simply no longer held); for a line held in a period that closed while held
                       (the close froze its `held:` line), the held amount paid back in the first
-                      open period after it (months close in order: the first open one), with `adjusts_period_start` naming the period it was held in.
+                      open period after it (months close in order: the first open one), with
+                      `adjusts_period_start` naming the period it was held in; not while
+                      another hold still covers the line (a rep hold beside a released deal
+                      hold): it pays back when the last covering hold is released.
     A release is paid once: a `released:` line frozen in a closed period is not made again.
 -#}
 with
@@ -124,6 +127,38 @@ landing_periods as (
     group by held_periods.period_start
 ),
 
+frozen_held_deals as (
+    select
+        frozen_held.rep_id,
+        frozen_held.period_start,
+        frozen_held.source_type,
+        frozen_held.source_id,
+        frozen_held.rule,
+        order_line_deals.deal_id
+    from frozen_held_lines as frozen_held
+    left join order_line_deals
+        on order_line_deals.order_line_id = case frozen_held.source_type
+            when 'order_line' then frozen_held.source_id
+            when 'refund' then split_part(frozen_held.source_id, '/', 2)
+        end
+),
+
+still_held as (
+    -- frozen held lines another, unreleased hold still covers: not paid back yet
+    select distinct
+        frozen_held_deals.rep_id,
+        frozen_held_deals.period_start,
+        frozen_held_deals.source_type,
+        frozen_held_deals.source_id,
+        frozen_held_deals.rule
+    from frozen_held_deals
+    inner join holds
+        on
+            frozen_held_deals.rep_id = holds.rep_id
+            and (holds.deal_id is null or frozen_held_deals.deal_id = holds.deal_id)
+    where not holds.is_released
+),
+
 frozen_releases as (
     select * from closed_lines
     where payout_component = 'released'
@@ -150,8 +185,16 @@ released_lines as (
         on frozen_held.hold_id = holds.hold_id and holds.is_released
     inner join landing_periods
         on frozen_held.period_start = landing_periods.held_period_start
+    left join still_held
+        on
+            frozen_held.rep_id = still_held.rep_id
+            and frozen_held.period_start = still_held.period_start
+            and frozen_held.source_type = still_held.source_type
+            and frozen_held.source_id = still_held.source_id
+            and frozen_held.rule = still_held.rule
     where
-        not exists (
+        still_held.rep_id is null
+        and not exists (
             select 1
             from frozen_releases
             where

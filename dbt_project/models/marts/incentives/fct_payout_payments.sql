@@ -11,6 +11,10 @@
     - rounding: once per rep-period, on the total (not per line): net payout / rate, rounded
       half away from zero to the cent (macro `money_round`), so the payroll pays exactly the
       converted total and the statement shows the same figure.
+    - closed months are read back as frozen by the close (store table `payout_payments`): the
+      rate, its date and the amount paid never change after the close, whatever FX history is
+      loaded later. A month closed before payments were frozen (a store created by an earlier
+      version) is converted as an open one until the next close freezes it too.
 -#}
 with
 
@@ -24,6 +28,10 @@ rep_periods as (
 
 fx_rates as (
     select * from {{ ref('int_fx_rates_filled') }}
+),
+
+closed_payments as (
+    select * from {{ ref('stg_incentives_closed__payout_payments') }}
 ),
 
 payouts_with_currency as (
@@ -68,6 +76,52 @@ converted as (
             = fx_rates.rate_date
 ),
 
+computed as (
+    select
+        payout_id,
+        rep_id,
+        period_start,
+        status,
+        net_payout_amount,
+        payout_currency,
+        payment_currency,
+        payment_fx_rate,
+        payment_fx_rate_date,
+        payment_amount
+    from converted
+),
+
+open_payments as (
+    select computed.*
+    from computed
+    left join closed_payments
+        on
+            computed.rep_id = closed_payments.rep_id
+            and computed.period_start = closed_payments.period_start
+    where closed_payments.rep_id is null
+),
+
+frozen_payments as (
+    select
+        {{ surrogate_key(['rep_id', 'period_start']) }} as payout_id,
+        rep_id,
+        period_start,
+        'closed' as status,
+        net_payout_amount,
+        payout_currency,
+        payment_currency,
+        payment_fx_rate,
+        payment_fx_rate_date,
+        payment_amount
+    from closed_payments
+),
+
+unioned as (
+    select * from frozen_payments
+    union all
+    select * from open_payments
+),
+
 final as (
     select
         payout_id,
@@ -80,7 +134,7 @@ final as (
         cast(payment_fx_rate as numeric(18, 8)) as payment_fx_rate,
         payment_fx_rate_date,
         cast(payment_amount as numeric(18, 2)) as payment_amount
-    from converted
+    from unioned
 )
 
 select * from final
