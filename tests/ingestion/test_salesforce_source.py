@@ -74,11 +74,22 @@ def test_loads_the_org_through_limits_failures_and_an_expired_token(new_pipeline
         ("1006", "appointmentscheduled", Decimal("1000.00"), "CNY", None, True),  # queryAll
         ("1007", "closedwon", Decimal("8000.00"), "CNY", None, False),
     ]
-    # stage history: 4 + 3 + 6 + 2 + 2 + 1 + 4 changes; deal 1006's one is deleted with it
+    # history: 4 + 3 + 6 + 2 + 2 + 1 + 4 stage changes and 1005's amount change on 02-05, which
+    # is no stage change (the others fall on a stage change); deal 1006's is deleted with it
     assert table_rows(
         pipeline,
         "select count(*), count(*) filter (where is_deleted) from {raw}.opportunity_history",
-    ) == [(22, 1)]
+    ) == [(23, 1)]
+    # each row a snapshot of stage, amount and close date as they stood after the change
+    assert table_rows(
+        pipeline,
+        "select stage_name, amount, close_date::text from {raw}.opportunity_history"
+        " where opportunity_id = '1005' order by created_date",
+    ) == [
+        ("appointmentscheduled", Decimal("10000.00"), "2026-02-19"),
+        ("appointmentscheduled", Decimal("11500.00"), "2026-02-19"),
+        ("closedlost", Decimal("11500.00"), "2026-02-17"),
+    ]
     counts = {
         table: table_rows(pipeline, f"select count(*) from {{raw}}.{table}")[0][0]
         for table in ("users", "opportunity_stages", "accounts", "contacts", "tasks", "events")
