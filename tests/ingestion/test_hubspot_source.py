@@ -62,8 +62,8 @@ def test_loads_the_portal_through_rate_limits_and_failures(new_pipeline) -> None
     # amount and close-date versions of the live deals: one amount each but 1005's two (7); two
     # close dates each, the one set at creation and the close day or 1004's push (12)
     assert table_rows(
-        pipeline, "select property_name, count(*) from {raw}.deal_property_history group by 1"
-        " order by 1"
+        pipeline,
+        "select property_name, count(*) from {raw}.deal_property_history group by 1 order by 1",
     ) == [("amount", 7), ("closedate", 12)]
     assert table_rows(
         pipeline,
@@ -214,9 +214,13 @@ def test_new_properties_evolve_and_broken_deals_are_rejected(new_pipeline) -> No
     deals["1001"]["properties"]["hs_priority"] = "high"  # a property the table has not seen
     deals["1002"]["properties"]["amount"] = "15,000 元"
     deals["1005"]["properties"]["deal_currency_code"] = "RMB"
+    # an amount version that is no number: rejected with its reason, the other versions load
+    deals["1004"]["history"]["amount"].insert(
+        0, {"value": "6,500 元", "timestamp": "2026-02-18T02:00:00.000Z"}
+    )
     pipeline = new_pipeline("crm")
     with fake_hubspot(data) as server:
-        pipeline.run(_source(server).with_resources("deals"))
+        pipeline.run(_source(server).with_resources("deals", "deal_property_history"))
     assert table_rows(pipeline, "select id, hs_priority from {raw}.deals order by id") == [
         ("1001", "high"),
         ("1003", None),
@@ -230,6 +234,15 @@ def test_new_properties_evolve_and_broken_deals_are_rejected(new_pipeline) -> No
         ("1002", "deals", "amount", "'15,000 元' is not a number"),
         ("1005", "deals", "deal_currency_code", "unknown currency 'RMB'"),
     ]
+    assert table_rows(
+        pipeline,
+        "select deal_id, source_table, field, reason from {raw}.deal_property_history_rejected",
+    ) == [("1004", "deal_property_history", "value", "'6,500 元' is not a number")]
+    assert table_rows(
+        pipeline,
+        "select property_name, count(*) from {raw}.deal_property_history"
+        " where deal_id = '1004' group by 1 order by 1",
+    ) == [("amount", 1), ("closedate", 2)]
 
 
 def test_a_portal_with_no_calls_loads_an_empty_calls_table(new_pipeline) -> None:

@@ -45,6 +45,7 @@ from ingestion.sources.hubspot.helpers import (
     retrying_session,
     search_body,
     split_rejected,
+    split_rejected_versions,
 )
 from ingestion.sources.hubspot.settings import (
     ASSOCIATIONS,
@@ -228,7 +229,7 @@ def _deal_property_history(client: RESTClient, deals: DltResource) -> DltResourc
     def history(changed: list[dict[str, Any]]) -> Iterator[Any]:
         yield from materialize_once()
         for versions in _history_versions(client, changed, HISTORY_PROPERTIES):
-            yield [
+            rows = [
                 {
                     "deal_id": deal_id,
                     "property_name": name,
@@ -238,6 +239,7 @@ def _deal_property_history(client: RESTClient, deals: DltResource) -> DltResourc
                 }
                 for deal_id, name, version in versions
             ]
+            yield from split_rejected_versions(rows)
 
     return history
 
