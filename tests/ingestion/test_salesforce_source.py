@@ -153,6 +153,41 @@ def test_a_rerun_loads_nothing_and_a_record_saved_on_the_last_stamp_is_not_lost(
     ]
 
 
+def test_a_new_history_row_loads_alone_and_a_rerun_loads_nothing(new_pipeline) -> None:
+    org = salesforce_org(crm_data())
+    pipeline = new_pipeline("salesforce")
+    with fake_salesforce(org) as server:
+        pipeline.run(_source(server).with_resources("opportunity_history"))
+        pipeline.run(_source(server).with_resources("opportunity_history"))
+        assert loaded_rows(pipeline) == {}
+        # on 03-18 1004's close date is pushed from 03-21 to 03-31: Salesforce writes a row
+        # holding the stage, amount and close date after the change
+        stamp = "2026-03-18T02:00:00.000+0000"
+        org.objects["OpportunityHistory"].append(
+            {
+                **next(r for r in org.objects["OpportunityHistory"] if r["Id"] == "0081004H2"),
+                "Id": "0081004H3",
+                "CloseDate": "2026-03-31",
+                "CreatedDate": stamp,
+                "SystemModstamp": stamp,
+            }
+        )
+        pipeline.run(_source(server).with_resources("opportunity_history"))
+        assert loaded_rows(pipeline) == {"opportunity_history": 1}
+        pipeline.run(_source(server).with_resources("opportunity_history"))
+        assert loaded_rows(pipeline) == {}
+    # created 02-10 to close 03-12, pushed to 03-21 when it qualified on 02-17, then to 03-31
+    assert table_rows(
+        pipeline,
+        "select stage_name, amount, close_date::text from {raw}.opportunity_history"
+        " where opportunity_id = '1004' order by created_date",
+    ) == [
+        ("appointmentscheduled", Decimal("6000.00"), "2026-03-12"),
+        ("qualifiedtobuy", Decimal("6000.00"), "2026-03-21"),
+        ("qualifiedtobuy", Decimal("6000.00"), "2026-03-31"),
+    ]
+
+
 def _contacts(n: int) -> list[dict[str, Any]]:
     return [
         {
