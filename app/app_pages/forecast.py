@@ -38,6 +38,14 @@ st.caption(
 )
 
 
+def slippage(pushes: object) -> str:
+    """ "pushed N times" for a deal whose close date slipped; a dash where the CRM keeps no
+    close-date history (unknown, not none)."""
+    if pd.isna(pushes):
+        return "—"
+    return t("forecast.deal.pushed", count=int(pushes)) if pushes else ""
+
+
 def fan_chart(frame: pd.DataFrame) -> alt.Chart:
     """P10-P90 of each scope as a band, P50 as a dot, the target as a tick."""
     data = to_float(frame, "p10_amount", "p50_amount", "p90_amount", "target_amount")
@@ -112,6 +120,9 @@ else:
                     t(f"forecast.basis.{b}") for b in deals["win_rate_basis"]
                 ],
                 t("forecast.deal.close"): deals["expected_close_date"],
+                t("forecast.deal.slippage"): [
+                    slippage(pushes) for pushes in deals["close_date_push_count"]
+                ],
             }
         ),
         hide_index=True,

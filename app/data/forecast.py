@@ -46,6 +46,7 @@ _DEALS = f"""
         pipeline.deal_id, deals.deal_name, pipeline.rep_id, pipeline.team_id,
         pipeline.stage_label, pipeline.amount, pipeline.crm_probability,
         pipeline.empirical_probability, pipeline.win_rate_basis, pipeline.expected_close_date,
+        pipeline.close_date_push_count, pipeline.amount_change_count,
         pipeline.amount
             * sqrt(pipeline.empirical_probability * (1 - pipeline.empirical_probability))
             as swing_amount

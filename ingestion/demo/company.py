@@ -83,6 +83,17 @@ DEALS_PER_SCALE = 3000
 REPEAT_ORDERS_PER_WIN = 30.0
 NEW_DEAL_DAYS_AFTER_ANCHOR = 60  # leads keep arriving for `demo-advance`
 HORIZON_DAYS = 366
+# Slippage: a deal is created with a close date about the mean open time ahead, at this fraction
+# of it (reps are optimistic); on entering a stage a rep pushes a close date less than
+# CLOSE_DATE_MARGIN of the stage's remaining mean time ahead to that time (x 0.8-1.2), and now
+# and then pulls in one more than twice that far ahead. A share of the deals that reach the quote
+# stage were created at another amount and re-priced there.
+INITIAL_CLOSE_FRACTION = (0.6, 1.1)
+CLOSE_DATE_MARGIN = 0.5
+CLOSE_DATE_PULL_CHANCE = 0.05
+REPRICED_SHARE = 0.4
+FIRST_PRICE_FACTORS = [0.8, 0.9, 1.15, 1.3]
+CLOSE_DATE_HOUR_S = 4 * 3600  # a close date is a day: noon in Beijing
 
 
 @dataclass
@@ -121,6 +132,8 @@ def simulate(seed: int, anchor: date, scale: float = 1.0) -> Company:
     _org(company, rng, anchor)
     _products(company)
     _deals(company, rng, int(DEALS_PER_SCALE * scale))
+    # a stream of its own, so adding it left every other table of a seed as it was
+    _deal_revisions(company, np.random.default_rng([seed, 1]))
     _orders(company, rng)
     _activities(company, rng, min(scale, 1.0))
     _finance(company, rng, anchor)
@@ -313,6 +326,66 @@ def _deals(company: Company, rng: np.random.Generator, n: int) -> None:
     ]
     company.tables.update(
         deals=deals, stage_changes=stage_changes, deal_lines=deal_lines, customers=customers
+    )
+
+
+def _as_day(seconds: np.ndarray) -> np.ndarray:
+    """A moment as the close date it names: its day, at CLOSE_DATE_HOUR_S."""
+    return np.asarray(seconds, dtype=np.int64) // 86400 * 86400 + CLOSE_DATE_HOUR_S
+
+
+def _deal_revisions(company: Company, rng: np.random.Generator) -> None:
+    """Every version of each deal's amount and close date (`deal_revisions`: deal, property,
+    at_s, value in cents or timeline seconds), the first set at creation. The last amount is the
+    deal's `amount_cents`; a closed deal's last close date is its close moment."""
+    deals, changes = company["deals"], company["stage_changes"]
+    n = len(deals)
+    created_s = deals["created_s"].to_numpy()
+    remaining_days = np.cumsum(STAGE_DWELL_DAYS[::-1])[::-1]  # mean days left on entering
+    expected = _as_day(
+        created_s + remaining_days[0] * rng.uniform(*INITIAL_CLOSE_FRACTION, n) * 86400
+    )
+    close = [pd.DataFrame({"deal": np.arange(n), "at_s": created_s, "value": expected})]
+    stage_of = {stage_id: k for k, (stage_id, _, _) in enumerate(OPEN_STAGES)}
+    stage_index = changes["stage_id"].map(stage_of).to_numpy()
+    for k in range(1, len(OPEN_STAGES)):
+        entries = changes[stage_index == k]
+        deal, at = entries["deal"].to_numpy(), entries["at_s"].to_numpy()
+        ahead = remaining_days[k] * 86400
+        push = expected[deal] < at + CLOSE_DATE_MARGIN * ahead
+        pull = (expected[deal] > at + 2 * ahead) & (rng.random(len(deal)) < CLOSE_DATE_PULL_CHANCE)
+        moved = push | pull
+        new = _as_day(at + ahead * np.where(push, rng.uniform(0.8, 1.2, len(deal)), 1.0))
+        expected[deal[moved]] = new[moved]
+        close.append(pd.DataFrame({"deal": deal[moved], "at_s": at[moved], "value": new[moved]}))
+    closed_s = deals["closed_s"].to_numpy()
+    close.append(pd.DataFrame({"deal": np.arange(n), "at_s": closed_s, "value": closed_s}))
+
+    final = deals["amount_cents"].to_numpy()
+    quote = changes[stage_index == 2]
+    repriced = quote[rng.random(len(quote)) < REPRICED_SHARE]
+    first = final.copy()
+    factor = rng.choice(FIRST_PRICE_FACTORS, len(repriced))
+    first[repriced["deal"]] = np.round(final[repriced["deal"]] * factor).astype(np.int64)
+    amounts = [
+        pd.DataFrame({"deal": np.arange(n), "at_s": created_s, "value": first}),
+        pd.DataFrame(
+            {
+                "deal": repriced["deal"].to_numpy(),
+                "at_s": repriced["at_s"].to_numpy(),
+                "value": final[repriced["deal"]],
+            }
+        ),
+    ]
+    revisions = pd.concat(
+        [
+            pd.concat(amounts, ignore_index=True).assign(property="amount"),
+            pd.concat(close, ignore_index=True).assign(property="closedate"),
+        ],
+        ignore_index=True,
+    )
+    company.tables["deal_revisions"] = revisions.sort_values(
+        ["deal", "property", "at_s"], kind="stable", ignore_index=True
     )
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from ingestion.demo.company import Company
 from ingestion.demo.crm_server import CrmData
 from ingestion.demo.views import (
+    deal_revisions,
     deal_states,
     decimal_strings,
     is_file_team,
@@ -50,7 +51,7 @@ def crm_data(company: Company, as_of: int) -> CrmData:
     customers = company["customers"]
     return CrmData(
         objects={
-            "deals": _deals(company, deals, changes),
+            "deals": _deals(company, deals, changes, deal_revisions(company, as_of)),
             **_companies_and_contacts(company, deals, customers),
             **_engagements(company, as_of),
         },
@@ -59,7 +60,26 @@ def crm_data(company: Company, as_of: int) -> CrmData:
     )
 
 
-def _deals(company: Company, deals: pd.DataFrame, changes: pd.DataFrame) -> list[dict]:
+def _versions(
+    company: Company, versions: list[tuple[int, int]], money: bool
+) -> tuple[list[dict], str | None]:
+    """HubSpot's versions of a property (newest first) and its value now."""
+    moments = iso_times(company, np.array([at for at, _ in versions], dtype=np.int64))
+    raw = np.array([value for _, value in versions], dtype=np.int64)
+    values = decimal_strings(raw).to_numpy() if money else iso_times(company, raw)
+    history = [
+        {"value": str(value), "timestamp": str(moment), "sourceType": "CRM_UI"}
+        for moment, value in zip(moments, values, strict=True)
+    ][::-1]
+    return history, (history[0]["value"] if history else None)
+
+
+def _deals(
+    company: Company,
+    deals: pd.DataFrame,
+    changes: pd.DataFrame,
+    revisions: dict[tuple[int, str], list[tuple[int, int]]],
+) -> list[dict]:
     created = iso_times(company, deals["created_s"].to_numpy())
     updated = iso_times(company, deals["updated_s"].to_numpy())
     closed = iso_times(company, deals["closed_s"].to_numpy())
@@ -83,20 +103,27 @@ def _deals(company: Company, deals: pd.DataFrame, changes: pd.DataFrame) -> list
             for j in range(ends[i] - 1, bounds[i] - 1, -1)
         ]
         lost = row.stage_id == "closedlost"
+        amount_history, amount = _versions(company, revisions.get((row.Index, "amount"), []), True)
+        close_history, close_date = _versions(
+            company, revisions.get((row.Index, "closedate"), []), False
+        )
         properties = {
             "dealname": f"{row.deal_id} {row.lead_source}",
-            "amount": amounts[i],
+            "amount": amount or amounts[i],
             "deal_currency_code": row.currency,
             "pipeline": "default",
             "dealstage": row.stage_id,
-            "closedate": closed[i] if row.is_closed else None,
+            "closedate": closed[i] if row.is_closed else close_date,
             "createdate": created[i],
             "hs_lastmodifieddate": updated[i],
             "hubspot_owner_id": row.owner_id,
             "closed_lost_reason": row.loss_reason if lost else None,
             "lead_source": row.lead_source,  # a custom property of the demo portal
         }
-        extra = {"associations": {"companies": [company_ids[i]]}, "history": {"dealstage": history}}
+        extra = {
+            "associations": {"companies": [company_ids[i]]},
+            "history": {"dealstage": history, "amount": amount_history, "closedate": close_history},
+        }
         if row.is_archived:
             extra.update(archived=True, archivedAt=archived_at[i])
         records.append(_record(row.deal_id, created[i], updated[i], properties, **extra))

@@ -9,9 +9,10 @@ How HubSpot's concepts land in the org:
 - owners -> `User` (archived -> inactive; the primary team id in `Department`);
 - the deal pipeline's stages -> `OpportunityStage` (`ApiName` = HubSpot's stage id, `SortOrder`
   = display order, probability 0-1 -> `DefaultProbability` 0-100);
-- deals -> `Opportunity` (the loss reason in the custom field `Loss_Reason__c`), each stage
-  change -> an `OpportunityHistory` row; an archived deal -> deleted (`IsDeleted`, with its
-  history);
+- deals -> `Opportunity` (the loss reason in the custom field `Loss_Reason__c`); each moment
+  the deal's stage, amount or close date changed (their HubSpot versions) -> an
+  `OpportunityHistory` row holding all three as they stood then; an archived deal -> deleted
+  (`IsDeleted`, with its history);
 - companies -> `Account` (the orders system's id in `Customer_Id__c`), contacts -> `Contact`;
 - calls, notes and tasks -> `Task` (`TaskSubtype` Call for calls, `Type` Note for notes);
   meetings (visits, trainings) -> `Event` with the meeting's activity type in `Type`.
@@ -124,6 +125,60 @@ def _first(record: dict[str, Any], kind: str) -> str | None:
     return linked[0] if linked else None
 
 
+def _versions(deal: dict[str, Any], name: str) -> list[tuple[Any, Any]]:
+    """(moment, value) of every version of a deal property, oldest first."""
+    versions = deal.get("history", {}).get(name, [])
+    return sorted((parse_timestamp(v["timestamp"]), v["value"]) for v in versions)
+
+
+def _value_at(versions: list[tuple[Any, Any]], moment: Any, default: Any) -> Any:
+    """The value in force at `moment`: the last version at or before it, else `default`."""
+    value = default
+    for at, version in versions:
+        if at > moment:
+            break
+        value = version
+    return value
+
+
+def _money(value: Any) -> Decimal | None:
+    return Decimal(str(value)) if value not in (None, "") else None
+
+
+def _history(
+    deal: dict[str, Any], stages: dict[str, dict[str, Any]], deleted: bool, modstamp: str | None
+) -> list[dict[str, Any]]:
+    """The `OpportunityHistory` of a deal: a snapshot of stage, amount and close date at every
+    moment one of them changed (HubSpot's versions of `dealstage`, `amount` and `closedate`);
+    without a version yet, the deal's current value."""
+    props = deal["properties"]
+    stage_versions = _versions(deal, "dealstage")
+    amount_versions = _versions(deal, "amount")
+    close_versions = _versions(deal, "closedate")
+    moments = sorted({at for at, _ in stage_versions + amount_versions + close_versions})
+    current_close = props.get("closedate") or props.get("createdate")
+    rows = []
+    for number, moment in enumerate(moments, start=1):
+        stage = stages[_value_at(stage_versions, moment, props["dealstage"])]
+        stamp = sf_time(moment)
+        rows.append(
+            {
+                "Id": f"008{deal['id']}H{number}",
+                "OpportunityId": deal["id"],
+                "StageName": stage["ApiName"],
+                "Amount": _money(_value_at(amount_versions, moment, props.get("amount"))),
+                "CurrencyIsoCode": props.get("deal_currency_code"),
+                "CloseDate": _day(_value_at(close_versions, moment, current_close)),
+                "Probability": stage["DefaultProbability"],
+                "ForecastCategory": stage["ForecastCategoryName"],
+                "CreatedDate": stamp,
+                "SystemModstamp": modstamp if deleted else stamp,
+                "IsDeleted": deleted,
+            }
+        )
+    return rows
+
+
 def _opportunities(
     data: CrmData, stages: dict[str, dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -134,29 +189,12 @@ def _opportunities(
         deleted = bool(deal.get("archived"))
         modstamp = _modstamp(deal, "hs_lastmodifieddate")
         changes = sorted(deal.get("history", {}).get("dealstage", []), key=lambda v: v["timestamp"])
-        amount = Decimal(props["amount"]) if props.get("amount") not in (None, "") else None
-        for number, change in enumerate(changes, start=1):
-            changed = stages[change["value"]]
-            history.append(
-                {
-                    "Id": f"008{deal['id']}H{number}",
-                    "OpportunityId": deal["id"],
-                    "StageName": change["value"],
-                    "Amount": amount,
-                    "CurrencyIsoCode": props.get("deal_currency_code"),
-                    "CloseDate": _day(props.get("closedate") or props.get("createdate")),
-                    "Probability": changed["DefaultProbability"],
-                    "ForecastCategory": changed["ForecastCategoryName"],
-                    "CreatedDate": sf_time(change["timestamp"]),
-                    "SystemModstamp": modstamp if deleted else sf_time(change["timestamp"]),
-                    "IsDeleted": deleted,
-                }
-            )
+        history += _history(deal, stages, deleted, modstamp)
         opportunities.append(
             {
                 "Id": deal["id"],
                 "Name": props.get("dealname"),
-                "Amount": amount,
+                "Amount": _money(props.get("amount")),
                 "CurrencyIsoCode": props.get("deal_currency_code"),
                 "StageName": props["dealstage"],
                 # required in Salesforce: an open deal's is its expected close, here its creation

@@ -159,6 +159,23 @@ def deal_states(company: Company, as_of: int) -> tuple[pd.DataFrame, pd.DataFram
     return state, changes
 
 
+def deal_revisions(company: Company, as_of: int) -> dict[tuple[int, str], list[tuple[int, int]]]:
+    """(deal, `amount` | `closedate`) -> its versions made by `as_of`, oldest first, as
+    (at_s, value: cents or timeline seconds)."""
+    revisions = company["deal_revisions"]
+    revisions = revisions[revisions["at_s"].to_numpy() <= as_of]
+    versions: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for deal, name, at_s, value in zip(
+        revisions["deal"].to_numpy(),
+        revisions["property"].to_numpy(),
+        revisions["at_s"].to_numpy(),
+        revisions["value"].to_numpy(),
+        strict=True,
+    ):
+        versions.setdefault((int(deal), str(name)), []).append((int(at_s), int(value)))
+    return versions
+
+
 def pipelines() -> list[dict]:
     """The deal pipeline with its stages, in HubSpot's `/crm/v3/pipelines/deals` shape."""
     stages = [

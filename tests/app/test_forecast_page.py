@@ -3,7 +3,7 @@
 Data date 2026-03-20: the forecast of March (tests/forecast/test_forecast_on_tiny_company.py
 works its figures out). Bob (102) won 1007 (8000.00) in March and has nothing open; no deal has
 ever closed within the 11 days left, so none is expected from deals not yet created. Carol (103,
-East B) won 1003 (14500.00) and has 1004 (6000.00) open at 0.2.
+East B) won 1003 (14500.00) and has 1004 (6000.00) open at 0.2, its close date pushed once.
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ def test_the_forecast_page_shows_each_role_its_own_scopes(sign_in, role, p50, p9
     if role == "rep":
         assert deals == []  # Bob has no open deal due; Carol's is not his to see
     else:
-        assert deals[0][["Rep", "Amount", "Win probability"]].values.tolist() == [
-            ["103", "6,000.00", "20%"]
+        # 1004's close date was pushed from 03-12 to 03-21 on 02-17
+        assert deals[0][["Rep", "Amount", "Win probability", "Slippage"]].values.tolist() == [
+            ["103", "6,000.00", "20%", "pushed 1×"]
         ]
     track = _tables(app, "WAPE")
     assert track and set(track[0]["Method"]) == {"CRM-weighted", "Commit", "Best case", "Empirical"}

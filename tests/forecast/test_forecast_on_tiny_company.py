@@ -13,9 +13,11 @@ D = Decimal
 
 
 def test_the_start_of_february_forecast_and_its_accuracy(pipeline_runs, query) -> None:
-    # Open on 01-31, all expected in February (created + 30 days): 1001 27000.00 at quote 0.4,
-    # 1003 14500.00 (2000 USD x 7.25) at intent 0.2, 1005 11500.00 at lead 0.1, QD-1 30000.00 at
-    # quote 0.4. Weighted 10800 + 2900 + 1150 + 12000 = 26850.00; best case (quote, 0.4) 57000.00.
+    # Open on 01-31, all expected in February (the CRM's close dates 02-04, 02-09, 02-19; QD-1
+    # from the files: created + 30 days): 1001 27000.00 at quote 0.4, 1003 14500.00 (2000 USD x
+    # 7.25) at intent 0.2, 1005 10000.00 at lead 0.1 (its amount then: raised to 11500.00 on
+    # 02-05), QD-1 30000.00 at quote 0.4. Weighted 10800 + 2900 + 1000 + 12000 = 26700.00; best
+    # case (quote, 0.4) 57000.00.
     row = query(
         "select forecast_point, closed_won_amount, open_pipeline_amount, weighted_pipeline_amount,"
         " commit_amount, best_case_amount, empirical_forecast_amount, actual_amount,"
@@ -24,21 +26,21 @@ def test_the_start_of_february_forecast_and_its_accuracy(pipeline_runs, query) -
         " and period_start = '2026-02-01' and forecast_date = '2026-01-31'"
     )
     assert row == [
-        # won in February: 1001 27000.00 + QD-1 30000.00; coverage 83000 / 100000 = 0.83
-        ("start", D("0.00"), D("83000.00"), D("26850.00"), D("0.00"), D("57000.00"),
-         D("26850.00"), D("57000.00"), D("100000.00"), D("0.8300")),
+        # won in February: 1001 27000.00 + QD-1 30000.00; coverage 81500 / 100000 = 0.815
+        ("start", D("0.00"), D("81500.00"), D("26700.00"), D("0.00"), D("57000.00"),
+         D("26700.00"), D("57000.00"), D("100000.00"), D("0.8150")),
     ]  # fmt: skip
     accuracy = query(
         "select forecast_method, forecast_amount, error_amount, wape, bias, period_count"
         " from marts.fct_forecast_accuracy where scope_type = 'company' and period_type = 'month'"
         " and forecast_point = 'start' order by 1"
     )
-    # February is the only ended month forecast at its start: |26850 - 57000| / 57000 = 0.5289.
+    # February is the only ended month forecast at its start: |26700 - 57000| / 57000 = 0.53157..
     assert accuracy == [
         ("best_case", D("57000.00"), D("0.00"), D("0.0000"), D("0.0000"), 1),
         ("commit", D("0.00"), D("-57000.00"), D("1.0000"), D("-1.0000"), 1),
-        ("crm_weighted", D("26850.00"), D("-30150.00"), D("0.5289"), D("-0.5289"), 1),
-        ("empirical", D("26850.00"), D("-30150.00"), D("0.5289"), D("-0.5289"), 1),
+        ("crm_weighted", D("26700.00"), D("-30300.00"), D("0.5316"), D("-0.5316"), 1),
+        ("empirical", D("26700.00"), D("-30300.00"), D("0.5316"), D("-0.5316"), 1),
     ]
 
 
@@ -71,12 +73,27 @@ def test_the_march_range_of_the_company_and_team_east_b(pipeline_runs, query) ->
     ]
     pipeline = query(
         "select deal_id, stage_id, forecast_category, expected_close_date::text,"
-        " empirical_probability, win_rate_basis, close_date_push_count"
-        " from marts.fct_forecast_pipeline where snapshot_date = '2026-03-20'"
+        " empirical_probability, win_rate_basis, crm_close_date::text, close_date_push_count,"
+        " close_date_pull_count, amount_change_count, first_amount"
+        " from marts.fct_forecast_pipeline where snapshot_date in ('2026-02-15', '2026-03-20')"
+        " and deal_id = '1004' order by snapshot_date"
     )
-    # median won cycle by 03-20: 29, 41, 36, 51 days -> 38.5, rounded 39: 02-10 + 39 = 03-21
+    # 1004 was created on 02-10 to close on 03-12 and pushed to 03-21 on 02-17; its amount never
+    # changed (0 changes, first amount 6000.00)
     assert pipeline == [
-        ("1004", "qualifiedtobuy", "pipeline", "2026-03-21", D("0.2000"), "crm_probability", None)
+        ("1004", "appointmentscheduled", "pipeline", "2026-03-12", D("0.1000"), "crm_probability",
+         "2026-03-12", 0, 0, 0, D("6000.00")),
+        ("1004", "qualifiedtobuy", "pipeline", "2026-03-21", D("0.2000"), "crm_probability",
+         "2026-03-21", 1, 0, 0, D("6000.00")),
+    ]  # fmt: skip
+    slipped = query(
+        "select snapshot_date::text, amount, first_amount, amount_change_count"
+        " from marts.fct_forecast_pipeline where deal_id = '1005' order by snapshot_date"
+    )
+    # 1005 was created at 10000.00 on 01-20 and raised to 11500.00 on 02-05; lost on 02-17
+    assert slipped == [
+        ("2026-01-31", D("10000.00"), D("10000.00"), 0),
+        ("2026-02-15", D("11500.00"), D("10000.00"), 1),
     ]
 
 

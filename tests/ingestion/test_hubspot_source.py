@@ -59,6 +59,25 @@ def test_loads_the_portal_through_rate_limits_and_failures(new_pipeline) -> None
     ]
     # stage history of the live deals: 4 + 3 + 6 + 2 + 2 + 4 changes (1001..1005, 1007)
     assert table_rows(pipeline, "select count(*) from {raw}.deal_stage_history") == [(21,)]
+    # amount and close-date versions of the live deals: one amount each but 1005's two (7); two
+    # close dates each, the one set at creation and the close day or 1004's push (12)
+    assert table_rows(
+        pipeline,
+        "select property_name, count(*) from {raw}.deal_property_history group by 1 order by 1",
+    ) == [("amount", 7), ("closedate", 12)]
+    assert table_rows(
+        pipeline,
+        "select deal_id, property_name, value, changed_at::text from {raw}.deal_property_history"
+        " where deal_id in ('1004', '1005') order by deal_id, property_name, changed_at",
+    ) == [
+        ("1004", "amount", "6000.00", "2026-02-10 02:00:00+00"),
+        ("1004", "closedate", "2026-03-12T02:00:00+00:00", "2026-02-10 02:00:00+00"),
+        ("1004", "closedate", "2026-03-21T02:00:00+00:00", "2026-02-17 02:00:00+00"),
+        ("1005", "amount", "10000.00", "2026-01-20 02:00:00+00"),
+        ("1005", "amount", "11500.00", "2026-02-05 02:00:00+00"),
+        ("1005", "closedate", "2026-02-19T02:00:00+00:00", "2026-01-20 02:00:00+00"),
+        ("1005", "closedate", "2026-02-17T02:00:00+00:00", "2026-02-17 02:00:00+00"),
+    ]
     counts = {
         table: table_rows(pipeline, f"select count(*) from {{raw}}.{table}")[0][0]
         for table in ("owners", "companies", "contacts", "calls", "meetings", "notes", "tasks")
@@ -87,20 +106,31 @@ def test_a_rerun_loads_nothing_and_a_change_loads_alone(new_pipeline) -> None:
         pipeline.run(_source(server))
         pipeline.run(_source(server))
         assert loaded_rows(pipeline) == {}
-        # deal 1004 moves to quote on 03-20; deal 1002 is archived on 03-21
+        # deal 1004 moves to quote on 03-20 and its close date is pushed to 03-31; deal 1002 is
+        # archived on 03-21
         deal = next(d for d in data.objects["deals"] if d["id"] == "1004")
         deal["properties"].update(
-            dealstage="presentationscheduled", hs_lastmodifieddate="2026-03-20T02:00:00.000Z"
+            dealstage="presentationscheduled",
+            closedate="2026-03-31T02:00:00.000Z",
+            hs_lastmodifieddate="2026-03-20T02:00:00.000Z",
         )
         deal["history"]["dealstage"].insert(
             0, {"value": "presentationscheduled", "timestamp": "2026-03-20T02:00:00.000Z"}
+        )
+        deal["history"]["closedate"].insert(
+            0, {"value": "2026-03-31T02:00:00.000Z", "timestamp": "2026-03-20T02:00:00.000Z"}
         )
         lost = next(d for d in data.objects["deals"] if d["id"] == "1002")
         lost.update(archived=True, archivedAt="2026-03-21T02:00:00.000Z")
         server.state.refresh()
         pipeline.run(_source(server))
-    # 1004 and 1002 again, and 1004's 3 stage changes (merged: only the new one is added)
-    assert loaded_rows(pipeline) == {"deals": 2, "deal_stage_history": 3}
+    # 1004 and 1002 again, and 1004's 3 stage changes and 4 amount and close-date versions
+    # (merged: only the new ones are added)
+    assert loaded_rows(pipeline) == {
+        "deals": 2,
+        "deal_stage_history": 3,
+        "deal_property_history": 4,
+    }
     assert table_rows(
         pipeline,
         "select id, dealstage, is_deleted from {raw}.deals where id in ('1002', '1004')"
@@ -109,6 +139,15 @@ def test_a_rerun_loads_nothing_and_a_change_loads_alone(new_pipeline) -> None:
     assert table_rows(
         pipeline, "select count(*) from {raw}.deal_stage_history where deal_id = '1004'"
     ) == [(3,)]
+    assert table_rows(
+        pipeline,
+        "select value from {raw}.deal_property_history where deal_id = '1004'"
+        " and property_name = 'closedate' order by changed_at",
+    ) == [
+        ("2026-03-12T02:00:00+00:00",),
+        ("2026-03-21T02:00:00+00:00",),
+        ("2026-03-31T02:00:00+00:00",),
+    ]
 
 
 def _contacts(n: int, tie_from: int, tie_to: int) -> list[dict[str, Any]]:
@@ -175,9 +214,13 @@ def test_new_properties_evolve_and_broken_deals_are_rejected(new_pipeline) -> No
     deals["1001"]["properties"]["hs_priority"] = "high"  # a property the table has not seen
     deals["1002"]["properties"]["amount"] = "15,000 元"
     deals["1005"]["properties"]["deal_currency_code"] = "RMB"
+    # an amount version that is no number: rejected with its reason, the other versions load
+    deals["1004"]["history"]["amount"].insert(
+        0, {"value": "6,500 元", "timestamp": "2026-02-18T02:00:00.000Z"}
+    )
     pipeline = new_pipeline("crm")
     with fake_hubspot(data) as server:
-        pipeline.run(_source(server).with_resources("deals"))
+        pipeline.run(_source(server).with_resources("deals", "deal_property_history"))
     assert table_rows(pipeline, "select id, hs_priority from {raw}.deals order by id") == [
         ("1001", "high"),
         ("1003", None),
@@ -191,6 +234,15 @@ def test_new_properties_evolve_and_broken_deals_are_rejected(new_pipeline) -> No
         ("1002", "deals", "amount", "'15,000 元' is not a number"),
         ("1005", "deals", "deal_currency_code", "unknown currency 'RMB'"),
     ]
+    assert table_rows(
+        pipeline,
+        "select deal_id, source_table, field, reason from {raw}.deal_property_history_rejected",
+    ) == [("1004", "deal_property_history", "value", "'6,500 元' is not a number")]
+    assert table_rows(
+        pipeline,
+        "select property_name, count(*) from {raw}.deal_property_history"
+        " where deal_id = '1004' group by 1 order by 1",
+    ) == [("amount", 1), ("closedate", 2)]
 
 
 def test_a_portal_with_no_calls_loads_an_empty_calls_table(new_pipeline) -> None:

@@ -74,11 +74,22 @@ def test_loads_the_org_through_limits_failures_and_an_expired_token(new_pipeline
         ("1006", "appointmentscheduled", Decimal("1000.00"), "CNY", None, True),  # queryAll
         ("1007", "closedwon", Decimal("8000.00"), "CNY", None, False),
     ]
-    # stage history: 4 + 3 + 6 + 2 + 2 + 1 + 4 changes; deal 1006's one is deleted with it
+    # history: 4 + 3 + 6 + 2 + 2 + 1 + 4 stage changes and 1005's amount change on 02-05, which
+    # is no stage change (the others fall on a stage change); deal 1006's is deleted with it
     assert table_rows(
         pipeline,
         "select count(*), count(*) filter (where is_deleted) from {raw}.opportunity_history",
-    ) == [(22, 1)]
+    ) == [(23, 1)]
+    # each row a snapshot of stage, amount and close date as they stood after the change
+    assert table_rows(
+        pipeline,
+        "select stage_name, amount, close_date::text from {raw}.opportunity_history"
+        " where opportunity_id = '1005' order by created_date",
+    ) == [
+        ("appointmentscheduled", Decimal("10000.00"), "2026-02-19"),
+        ("appointmentscheduled", Decimal("11500.00"), "2026-02-19"),
+        ("closedlost", Decimal("11500.00"), "2026-02-17"),
+    ]
     counts = {
         table: table_rows(pipeline, f"select count(*) from {{raw}}.{table}")[0][0]
         for table in ("users", "opportunity_stages", "accounts", "contacts", "tasks", "events")
@@ -139,6 +150,41 @@ def test_a_rerun_loads_nothing_and_a_record_saved_on_the_last_stamp_is_not_lost(
     ) == [("1004", "presentationscheduled"), ("1007", "closedwon"), ("1008", "qualifiedtobuy")]
     assert table_rows(pipeline, "select count(*), count(distinct id) from {raw}.opportunities") == [
         (8, 8)
+    ]
+
+
+def test_a_new_history_row_loads_alone_and_a_rerun_loads_nothing(new_pipeline) -> None:
+    org = salesforce_org(crm_data())
+    pipeline = new_pipeline("salesforce")
+    with fake_salesforce(org) as server:
+        pipeline.run(_source(server).with_resources("opportunity_history"))
+        pipeline.run(_source(server).with_resources("opportunity_history"))
+        assert loaded_rows(pipeline) == {}
+        # on 03-18 1004's close date is pushed from 03-21 to 03-31: Salesforce writes a row
+        # holding the stage, amount and close date after the change
+        stamp = "2026-03-18T02:00:00.000+0000"
+        org.objects["OpportunityHistory"].append(
+            {
+                **next(r for r in org.objects["OpportunityHistory"] if r["Id"] == "0081004H2"),
+                "Id": "0081004H3",
+                "CloseDate": "2026-03-31",
+                "CreatedDate": stamp,
+                "SystemModstamp": stamp,
+            }
+        )
+        pipeline.run(_source(server).with_resources("opportunity_history"))
+        assert loaded_rows(pipeline) == {"opportunity_history": 1}
+        pipeline.run(_source(server).with_resources("opportunity_history"))
+        assert loaded_rows(pipeline) == {}
+    # created 02-10 to close 03-12, pushed to 03-21 when it qualified on 02-17, then to 03-31
+    assert table_rows(
+        pipeline,
+        "select stage_name, amount, close_date::text from {raw}.opportunity_history"
+        " where opportunity_id = '1004' order by created_date",
+    ) == [
+        ("appointmentscheduled", Decimal("6000.00"), "2026-03-12"),
+        ("qualifiedtobuy", Decimal("6000.00"), "2026-03-21"),
+        ("qualifiedtobuy", Decimal("6000.00"), "2026-03-31"),
     ]
 
 

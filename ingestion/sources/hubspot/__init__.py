@@ -10,7 +10,10 @@ API: https://developers.hubspot.com/docs/api/crm/understanding-the-crm
   come from `GET ...?archived=true` and are loaded with `is_deleted = true`. All properties,
   custom ones included, become columns. Merged on `id`.
 - Deal stage history: `propertiesWithHistory=dealstage` through batch reads of the changed deals,
-  one row per change, so every stage entry and exit survives.
+  one row per change, so every stage entry and exit survives. Amount and close-date history
+  (`propertiesWithHistory=amount,closedate`) the same way into `deal_property_history`, one row
+  per version (the first is the value the deal was created with), merged on deal, property and
+  time.
 - 429 waits for `Retry-After`; 5xx, timeouts and cut-off JSON are retried.
 
 Configuration: `sources.hubspot.base_url` (default HubSpot's), `sources.hubspot.access_token`
@@ -42,6 +45,7 @@ from ingestion.sources.hubspot.helpers import (
     retrying_session,
     search_body,
     split_rejected,
+    split_rejected_versions,
 )
 from ingestion.sources.hubspot.settings import (
     ASSOCIATIONS,
@@ -49,7 +53,9 @@ from ingestion.sources.hubspot.settings import (
     CURSOR_PROPERTIES,
     DEFAULT_BASE_URL,
     EPOCH,
+    HISTORY_PROPERTIES,
     LIST_PAGE_SIZE,
+    TIMESTAMP_PROPERTIES,
 )
 from ingestion.sources.schema import SCHEMA_CONTRACT, materialize_once, typed_columns
 
@@ -149,6 +155,30 @@ def _with_associations(client: RESTClient, object_type: str, rows: list[dict]) -
     return rows
 
 
+def _history_versions(
+    client: RESTClient, changed: list[dict[str, Any]], properties: list[str]
+) -> Iterator[list[tuple[str, str, dict[str, Any]]]]:
+    """(deal id, property, version) of every version of `properties` of the changed live deals,
+    a batch read (`propertiesWithHistory`) per 50 deals."""
+    live = [row["id"] for row in changed if row.get("is_deleted") is False]
+    for batch in batches(live):
+        response = client.post(
+            "crm/v3/objects/deals/batch/read",
+            json={
+                "inputs": [{"id": i} for i in batch],
+                "properties": properties,
+                "propertiesWithHistory": properties,
+            },
+        )
+        response.raise_for_status()
+        yield [
+            (deal["id"], name, version)
+            for deal in response.json()["results"]
+            for name in properties
+            for version in deal.get("propertiesWithHistory", {}).get(name, [])
+        ]
+
+
 def _deal_stage_history(client: RESTClient, deals: DltResource) -> DltResource:
     @dlt.transformer(
         data_from=deals,
@@ -160,27 +190,56 @@ def _deal_stage_history(client: RESTClient, deals: DltResource) -> DltResource:
     )
     def history(changed: list[dict[str, Any]]) -> Iterator[Any]:
         yield from materialize_once()
-        live = [row["id"] for row in changed if row.get("is_deleted") is False]
-        for batch in batches(live):
-            response = client.post(
-                "crm/v3/objects/deals/batch/read",
-                json={
-                    "inputs": [{"id": i} for i in batch],
-                    "properties": ["dealstage"],
-                    "propertiesWithHistory": ["dealstage"],
-                },
-            )
-            response.raise_for_status()
+        for versions in _history_versions(client, changed, ["dealstage"]):
             yield [
                 {
-                    "deal_id": deal["id"],
+                    "deal_id": deal_id,
                     "stage_id": version["value"],
                     "changed_at": parse_timestamp(version["timestamp"]),
                     "source_type": version.get("sourceType"),
                 }
-                for deal in response.json()["results"]
-                for version in deal.get("propertiesWithHistory", {}).get("dealstage", [])
+                for deal_id, _, version in versions
             ]
+
+    return history
+
+
+def _property_value(name: str, value: Any) -> str | None:
+    """A version's value as text: a close date as ISO 8601 UTC (the API may write epoch ms)."""
+    if value in (None, ""):
+        return None
+    if name in TIMESTAMP_PROPERTIES:
+        moment = parse_timestamp(value)
+        return moment.isoformat() if moment else None
+    return str(value)
+
+
+def _deal_property_history(client: RESTClient, deals: DltResource) -> DltResource:
+    """Every version of the deal properties in `HISTORY_PROPERTIES` (amount, close date), so the
+    forecast sees each past day's amount and close date and counts close-date pushes."""
+
+    @dlt.transformer(
+        data_from=deals,
+        name="deal_property_history",
+        primary_key=["deal_id", "property_name", "changed_at"],
+        write_disposition="merge",
+        schema_contract=SCHEMA_CONTRACT,
+        columns=typed_columns(COLUMN_HINTS["deal_property_history"]),
+    )
+    def history(changed: list[dict[str, Any]]) -> Iterator[Any]:
+        yield from materialize_once()
+        for versions in _history_versions(client, changed, HISTORY_PROPERTIES):
+            rows = [
+                {
+                    "deal_id": deal_id,
+                    "property_name": name,
+                    "value": _property_value(name, version.get("value")),
+                    "changed_at": parse_timestamp(version["timestamp"]),
+                    "source_type": version.get("sourceType"),
+                }
+                for deal_id, name, version in versions
+            ]
+            yield from split_rejected_versions(rows)
 
     return history
 
@@ -204,6 +263,7 @@ def hubspot(
     deals = _object_resource(client, "deals")
     yield deals
     yield _deal_stage_history(client, deals)
+    yield _deal_property_history(client, deals)
     for object_type in CURSOR_PROPERTIES:
         if object_type != "deals":
             yield _object_resource(client, object_type)

@@ -208,18 +208,24 @@ def after_cursor() -> JSONResponseCursorPaginator:
     return JSONResponseCursorPaginator(cursor_path="paging.next.after", cursor_param="after")
 
 
+def _not_a_number(value: Any) -> str | None:
+    """Why a money value is no number (None for a number or no value)."""
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return f"{value!r} is not a number"
+    return None if number.is_finite() else f"{value!r} is not a number"
+
+
 def broken_rule(object_type: str, row: dict[str, Any]) -> tuple[str, str] | None:
     """The (field, reason) of the first contract rule a flattened record breaks, if any."""
     if object_type != "deals":
         return None
-    amount = row.get("amount")
-    if amount not in (None, ""):
-        try:
-            number = Decimal(str(amount))
-        except InvalidOperation:
-            return "amount", f"{amount!r} is not a number"
-        if not number.is_finite():
-            return "amount", f"{amount!r} is not a number"
+    problem = _not_a_number(row.get("amount"))
+    if problem:
+        return "amount", problem
     currency = row.get("deal_currency_code")
     if currency not in (None, "") and str(currency).upper() not in KNOWN_CURRENCIES:
         return "deal_currency_code", f"unknown currency {currency!r}"
@@ -231,3 +237,15 @@ def split_rejected(object_type: str, cursor: str, rows: list[dict[str, Any]]) ->
     their cursor value, so the incremental cursor skips them on the next run too)."""
     rule = partial(broken_rule, object_type)
     yield from split_by_contract(rows, rule, object_type, object_type, "id", cursor)
+
+
+def split_rejected_versions(rows: list[dict[str, Any]]) -> Iterator[Any]:
+    """Deal property versions that keep the contract (an amount is a number), then the others
+    for `deal_property_history_rejected`."""
+
+    def rule(row: dict[str, Any]) -> tuple[str, str] | None:
+        problem = _not_a_number(row["value"]) if row["property_name"] == "amount" else None
+        return ("value", problem) if problem else None
+
+    table = "deal_property_history"
+    yield from split_by_contract(rows, rule, table, table, "deal_id", "changed_at")

@@ -29,6 +29,9 @@ TIMESTAMP_PROPERTIES = {
     "hs_timestamp",
     "hs_createdate",
 }
+# deal properties whose every version is loaded (`deal_property_history`): the forecast's
+# as-of-day amount and close date, and the close-date pushes
+HISTORY_PROPERTIES = ["amount", "closedate"]
 SEARCH_PAGE_SIZE = 200  # HubSpot's maximum for search
 SEARCH_RESULT_CAP = 10_000  # one search query never pages past this many results
 LIST_PAGE_SIZE = 100
@@ -64,6 +67,13 @@ COLUMN_HINTS: dict[str, dict[str, str]] = {
     "deal_stage_history": {
         "deal_id": "text",
         "stage_id": "text",
+        "changed_at": "timestamp",
+        "source_type": "text",
+    },
+    "deal_property_history": {
+        "deal_id": "text",
+        "property_name": "text",
+        "value": "text",
         "changed_at": "timestamp",
         "source_type": "text",
     },

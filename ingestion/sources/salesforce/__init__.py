@@ -9,9 +9,12 @@ API: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/
   and dlt's incremental drops those it has seen by (`Id`, `SystemModstamp`).
 - Deleted records (the recycle bin) through `queryAll ... WHERE IsDeleted = true`, loaded with
   `is_deleted = true`; the models drop them. Merged on `Id`.
-- Stage history from `OpportunityHistory` (one row per change of stage, amount, close date or
-  probability; staging keeps the stage changes). Stages and their won/closed flags and default
-  probabilities from `OpportunityStage`.
+- Stage, amount and close-date history from `OpportunityHistory`: Salesforce writes a row, a
+  snapshot of stage, amount, close date, probability and forecast category, at every change of
+  any of them, in every org and for the opportunity's whole life. `OpportunityFieldHistory` has
+  the same changes only for fields an admin has set to be tracked, kept 18 to 24 months, so it is
+  not read. Staging keeps the changes of each field (a row whose value differs from the row
+  before). Stages and their won/closed flags and default probabilities from `OpportunityStage`.
 - Custom fields (`__c`) pass through when listed in `custom_fields`; the fields our models read
   under fixed names (loss reason, the orders system's customer id, the team) are mapped by
   `role_fields`.

@@ -160,6 +160,7 @@ COLUMN_HINTS: dict[str, dict[str, str]] = {
         "OpportunityId": "text",
         "StageName": "text",
         "Amount": "decimal",
+        "CloseDate": "date",
         "Probability": "decimal",
     },
     "opportunity_line_items": {

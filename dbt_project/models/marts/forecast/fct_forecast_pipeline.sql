@@ -16,7 +16,10 @@ final as (
     select
         scored.*,
         snapshots.days_in_stage,
+        snapshots.crm_close_date,
+        snapshots.first_amount,
         snapshots.close_date_push_count,
+        snapshots.close_date_pull_count,
         snapshots.amount_change_count
     from scored
     inner join snapshots
