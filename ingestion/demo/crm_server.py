@@ -28,6 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from ingestion.demo.fake_api import FaultPlan
+
 SEARCH_RESULT_CAP = 10_000
 LIST_LIMIT_MAX = 100
 SEARCH_LIMIT_MAX = 200
@@ -69,15 +71,6 @@ class CrmData:
     objects: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     owners: list[dict[str, Any]] = field(default_factory=list)
     pipelines: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass
-class FaultPlan:
-    """Faults to serve instead of answers, by the 1-based number of the API request."""
-
-    at_request: dict[int, str] = field(default_factory=dict)  # "429", "500", "truncate", "slow"
-    retry_after_s: int = 1
-    slow_s: float = 3.0
 
 
 class _Index:

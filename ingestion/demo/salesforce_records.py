@@ -3,7 +3,7 @@
 The demo company and the tiny company are written once, as HubSpot records; this module gives
 their Salesforce twin, so the fake Salesforce server serves the same deals, stages, people and
 activities, and the marts built through either API can be compared (tests/ingestion/
-test_salesforce_conformance.py). Ids are kept as they are (a real org's are 18-character ids).
+test_crm_conformance.py). Ids are kept as they are (a real org's are 18-character ids).
 
 How HubSpot's concepts land in the org:
 - owners -> `User` (archived -> inactive; the primary team id in `Department`);

@@ -1,17 +1,16 @@
-"""Conformance (issue 16): the tiny company's CRM served through the fake Salesforce server
-gives the same marts as through the fake HubSpot server.
+"""Conformance (issue 16): the tiny company's CRM served through each CRM's fake server gives
+the same marts as through the fake HubSpot server. One test, every CRM (`crm_twins.TWINS`).
 
 The HubSpot side is the session's `pipeline_runs` (the real pipeline job on the tiny company).
-The Salesforce side runs the same job in a warehouse database of its own, with the same orders,
-finance and export files, HubSpot not configured and Salesforce configured to an org holding
-the same business (`ingestion.demo.salesforce_records`). Every row of every mart must be equal,
-but for the columns that name the system (`source_system`) and the pipeline's label (Salesforce
-has no pipeline object: its one pipeline is called "Opportunities").
+Each other CRM runs the same job in a warehouse database of its own, with the same orders,
+finance and export files, no other CRM configured and its own source pointed at a fake server
+holding the same business (its twin). Every row of every mart must be equal, but for the columns
+that name the system (`source_system`) and the pipeline's label (Salesforce has no pipeline
+object: its one pipeline is called "Opportunities").
 """
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -22,14 +21,14 @@ from dagster import DagsterInstance
 from fixtures.marts import marts_rows
 from fixtures.tiny_company.crm import crm_data
 
-from ingestion.demo.salesforce_records import ORG_ROLE_FIELDS, salesforce_org
-from ingestion.demo.salesforce_server import SalesforceServer, SalesforceState
 from ingestion.platform.warehouse_url import (
     drop_database,
     ensure_database,
     export_environment,
     with_database,
 )
+from ingestion.source_settings import CRM_APIS
+from tests.ingestion.crm_twins import TWINS
 
 SYSTEM_COLUMNS = {"source_system", "pipeline_label"}
 
@@ -62,32 +61,28 @@ def _comparable(url: str, snapshot: dict[str, list[tuple]]) -> dict[str, list[tu
     }
 
 
-@pytest.fixture(scope="module")
-def salesforce_run(
-    warehouse_url: str, tiny_company: dict[str, str], pipeline_runs, tmp_path_factory
+@pytest.fixture(scope="module", params=sorted(TWINS))
+def crm_run(
+    request, warehouse_url: str, tiny_company: dict[str, str], pipeline_runs, tmp_path_factory
 ) -> Iterator[dict]:
-    """The pipeline job run once on the tiny company with its CRM in Salesforce."""
+    """The pipeline job run once on the tiny company with its CRM in another CRM."""
     from orchestration.definitions import defs
     from orchestration.defs.jobs import PIPELINE_JOB_NAME
 
-    org = salesforce_org(crm_data())
-    server = SalesforceServer(SalesforceState(org))
-    server.start_in_thread()
+    twin = TWINS[request.param](crm_data())
     admin = with_database(warehouse_url, "postgres")
-    name = f"spw_salesforce_{uuid.uuid4().hex[:8]}"
+    name = f"spw_{twin.source_system}_{uuid.uuid4().hex[:8]}"
     ensure_database(admin, name)
     url = with_database(warehouse_url, name)
     saved = dict(os.environ)
-    for variable in ("SOURCES__HUBSPOT__BASE_URL", "SOURCES__HUBSPOT__ACCESS_TOKEN"):
-        os.environ.pop(variable, None)
+    for variable in list(os.environ):  # no CRM but the twin's is configured
+        if any(variable.startswith(f"SOURCES__{crm.upper()}__") for crm in CRM_APIS):
+            del os.environ[variable]
     os.environ.update(
         {
             "WAREHOUSE_URL": url,
-            "SPW_STATE_DIR": str(tmp_path_factory.mktemp("salesforce_state")),
-            "SOURCES__SALESFORCE__INSTANCE_URL": server.url,
-            "SOURCES__SALESFORCE__CLIENT_ID": org.client_id,
-            "SOURCES__SALESFORCE__CLIENT_SECRET": org.client_secret,
-            "SOURCES__SALESFORCE__ROLE_FIELDS": json.dumps(ORG_ROLE_FIELDS),
+            "SPW_STATE_DIR": str(tmp_path_factory.mktemp(f"{twin.source_system}_state")),
+            **twin.settings,
         }
     )
     export_environment()
@@ -95,36 +90,34 @@ def salesforce_run(
         job = defs.resolve_job_def(PIPELINE_JOB_NAME)
         with DagsterInstance.ephemeral() as instance:
             run = job.execute_in_process(instance=instance, raise_on_error=False)
-        yield {"url": url, "run": run, "snapshot": marts_rows(url)}
+        yield {"twin": twin, "url": url, "run": run, "snapshot": marts_rows(url)}
     finally:
         os.environ.clear()
         os.environ.update(saved)
-        server.shutdown()
-        server.server_close()
+        twin.stop()
         drop_database(admin, name)
 
 
-def test_salesforce_gives_the_marts_hubspot_gives(
-    warehouse_url: str, pipeline_runs, salesforce_run: dict
+def test_each_crm_gives_the_marts_hubspot_gives(
+    warehouse_url: str, pipeline_runs, crm_run: dict
 ) -> None:
-    run = salesforce_run["run"]
+    run, twin = crm_run["run"], crm_run["twin"]
     failed = sorted(event.step_key for event in run.get_step_failure_events())
     assert failed == [], [str(e.step_failure_data.error) for e in run.get_step_failure_events()]
-    # the CRM's deals came through Salesforce: its 7 opportunities (1006 deleted) beside the
-    # export files' QD-1 and QD-2
-    with psycopg2.connect(salesforce_run["url"]) as conn, conn.cursor() as cur:
+    # the CRM's deals came through the twin (1006 deleted) beside the export files' QD-1 and QD-2
+    with psycopg2.connect(crm_run["url"]) as conn, conn.cursor() as cur:
         cur.execute(
             "select source_system, count(*), count(*) filter (where is_deleted)"
             " from intermediate.int_crm_deals_unioned group by 1 order by 1"
         )
-        assert cur.fetchall() == [("crm_files", 2, 0), ("salesforce", 7, 1)]
+        assert cur.fetchall() == sorted([("crm_files", 2, 0), (twin.source_system, *twin.deals)])
     _, _, hubspot_snapshot = pipeline_runs
     hubspot = _comparable(warehouse_url, hubspot_snapshot)
-    through_salesforce = _comparable(salesforce_run["url"], salesforce_run["snapshot"])
-    assert sorted(through_salesforce) == sorted(hubspot)
+    through_twin = _comparable(crm_run["url"], crm_run["snapshot"])
+    assert sorted(through_twin) == sorted(hubspot)
     # the deals, the won amounts, the funnel and the stage history, named to show first
     for table in ("fct_deals", "fct_deal_stage_history", "fct_funnel_stages", "fct_activities"):
-        assert len(through_salesforce[table]) > 0
-        assert through_salesforce[table] == hubspot[table], table
-    different = [t for t in hubspot if through_salesforce[t] != hubspot[t]]
+        assert len(through_twin[table]) > 0
+        assert through_twin[table] == hubspot[table], table
+    different = [t for t in hubspot if through_twin[t] != hubspot[t]]
     assert different == []

@@ -1,0 +1,58 @@
+"""The CRM APIs the conformance test serves the tiny company through, beside HubSpot.
+
+A twin is the tiny company's CRM business (`fixtures.tiny_company.crm.crm_data()`, HubSpot's
+shape) rebuilt in another CRM's shape and served by that CRM's fake server
+(`ingestion/demo/<crm>_server.py`), with the settings that point its source at the server. A new
+CRM source joins the conformance test by adding its twin to `TWINS`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from ingestion.demo.crm_server import CrmData
+from ingestion.demo.salesforce_records import ORG_ROLE_FIELDS, salesforce_org
+from ingestion.demo.salesforce_server import SalesforceServer, SalesforceState
+
+
+class StoppableServer(Protocol):
+    def shutdown(self) -> None: ...
+    def server_close(self) -> None: ...
+
+
+@dataclass
+class CrmTwin:
+    source_system: str  # the `source_system` its rows carry
+    settings: dict[str, str]  # environment variables that configure its source
+    server: StoppableServer
+    # (deals, of which deleted) that reach `int_crm_deals_unioned` through this CRM: the tiny
+    # company has 7 deals, 1006 deleted
+    deals: tuple[int, int] = (7, 1)
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def salesforce_twin(crm: CrmData) -> CrmTwin:
+    org = salesforce_org(crm)
+    server = SalesforceServer(SalesforceState(org))
+    server.start_in_thread()
+    return CrmTwin(
+        source_system="salesforce",
+        settings={
+            "SOURCES__SALESFORCE__INSTANCE_URL": server.url,
+            "SOURCES__SALESFORCE__CLIENT_ID": org.client_id,
+            "SOURCES__SALESFORCE__CLIENT_SECRET": org.client_secret,
+            "SOURCES__SALESFORCE__ROLE_FIELDS": json.dumps(ORG_ROLE_FIELDS),
+        },
+        server=server,
+    )
+
+
+TWINS: dict[str, Callable[[CrmData], CrmTwin]] = {
+    "salesforce": salesforce_twin,
+}
