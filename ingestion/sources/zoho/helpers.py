@@ -9,16 +9,15 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from dlt.sources.helpers.requests import Client, Response
+from dlt.sources.helpers.requests import Response
 
-from ingestion.sources.hubspot.helpers import parse_timestamp
+from ingestion.sources.hubspot.helpers import parse_timestamp, retrying_session
 from ingestion.sources.schema import KNOWN_CURRENCIES, split_by_contract
 from ingestion.sources.zoho.settings import (
     ACCOUNTS_DOMAINS,
     CURSOR_FIELD,
     DATE_FIELDS,
     PER_PAGE,
-    RETRIED_CODES,
     SINCE_MARGIN_S,
     TIMESTAMP_FIELDS,
     TOKEN_PATH,
@@ -35,22 +34,6 @@ def _error_code(response: Response) -> str | None:
     except ValueError:
         return None
     return str(body.get("code")) if isinstance(body, dict) and body.get("code") else None
-
-
-def _is_retried(response: Response | None, exception: BaseException | None) -> bool:
-    """Beside dlt's own (5xx, 429 after `Retry-After`, timeouts): an error code saying "later"
-    under another status, and a 200 answer whose JSON is cut off."""
-    if response is None:
-        return False
-    if response.status_code in (400, 403) and _error_code(response) in RETRIED_CODES:
-        return True
-    if response.status_code != 200:
-        return False
-    try:
-        response.json()
-    except ValueError:
-        return True
-    return False
 
 
 def accounts_url(data_centre: str) -> str:
@@ -99,14 +82,8 @@ class ZohoClient:
         self._client_secret = client_secret
         self._refresh_token = refresh_token
         self._token: str | None = None
-        self.session = Client(
-            request_timeout=timeout_s,
-            request_max_attempts=max_attempts,
-            request_backoff_factor=backoff_factor,
-            retry_condition=_is_retried,
-            respect_retry_after_header=True,
-            raise_for_status=False,
-        ).session
+        # Zoho answers its rate limits with HTTP 429 (`TOO_MANY_REQUESTS`), retried like 5xx
+        self.session = retrying_session(timeout_s, max_attempts, backoff_factor)
 
     def __repr__(self) -> str:
         return f"ZohoClient({self.accounts!r}, {self.api_version!r})"

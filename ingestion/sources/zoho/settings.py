@@ -61,8 +61,6 @@ STAGE_HISTORY_FIELDS = ["Stage", "Amount", "Closing_Date", "Probability", "Modif
 # only multi-currency orgs have this field; a single-currency org names its currency instead
 CURRENCY_FIELD = "Currency"
 MONEY_MODULES = {"Deals"}
-# the error codes Zoho answers when a request may succeed later
-RETRIED_CODES = {"TOO_MANY_REQUESTS", "INTERNAL_ERROR", "LIMIT_REACHED"}
 
 # Fields our models read under a fixed column, taken from whichever field of the org holds them
 # (the orders system's customer id and an event's kind are the org's own fields). Overridden per
