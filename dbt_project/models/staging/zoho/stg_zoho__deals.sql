@@ -45,7 +45,7 @@ final as (
         lower(source.lead_source) as lead_source,
         nullif(source.loss_reason, '') as loss_reason,
         -- products are line items in Zoho, not a deal field
-        cast(null as text) as product_line,
+        null::text as product_line,
         source.created_time::timestamptz as created_at,
         -- Closing_Date is only a date (and the expected one while open): a closed deal closed
         -- when it entered its closed stage (Stage_History)
