@@ -12,11 +12,13 @@ from typing import Any
 from dlt.sources.helpers.requests import Response
 
 from ingestion.sources.hubspot.helpers import parse_timestamp, retrying_session
-from ingestion.sources.schema import KNOWN_CURRENCIES, split_by_contract
+from ingestion.sources.schema import broken_money_rule, split_by_contract
 from ingestion.sources.zoho.settings import (
     ACCOUNTS_DOMAINS,
+    CURRENCY_FIELD,
     CURSOR_FIELD,
     DATE_FIELDS,
+    MONEY_MODULES,
     PER_PAGE,
     SINCE_MARGIN_S,
     TIMESTAMP_FIELDS,
@@ -201,15 +203,7 @@ def flatten(record: dict[str, Any], role_fields: dict[str, str]) -> dict[str, An
 
 def broken_rule(module: str, row: dict[str, Any]) -> tuple[str, str] | None:
     """The (field, reason) of the first contract rule a record breaks, if any."""
-    if module != "Deals":
-        return None
-    currency = row.get("Currency")
-    if currency not in (None, "") and str(currency).upper() not in KNOWN_CURRENCIES:
-        return "Currency", f"unknown currency {currency!r}"
-    amount = row.get("Amount")
-    if amount is not None and not isinstance(amount, (int, Decimal)):
-        return "Amount", f"{amount!r} is not a number"
-    return None
+    return broken_money_rule(row, CURRENCY_FIELD, "Amount") if module in MONEY_MODULES else None
 
 
 def split_rejected(module: str, table: str, rows: list[dict[str, Any]]) -> Iterator[Any]:
