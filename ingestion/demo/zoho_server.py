@@ -177,7 +177,7 @@ class _Handler(JsonHandler):
             200,
             {
                 "access_token": self.server.state.issue_token(),
-                "api_domain": self.server.url,
+                "api_domain": self.server.api_domain or self.server.url,
                 "token_type": "Bearer",
                 "expires_in": 3600,
             },
@@ -317,7 +317,8 @@ class _Handler(JsonHandler):
 
 
 class ZohoServer(FakeApiServer):
-    """The fake Zoho CRM: accounts server and API domain on one address (`url`)."""
+    """The fake Zoho CRM: accounts server and API domain on one address (`url`), or the API on
+    the server `api_domain` names."""
 
     thread_name = "fake-zoho"
 
@@ -330,3 +331,6 @@ class ZohoServer(FakeApiServer):
     ) -> None:
         super().__init__(_Handler, faults, host, port)
         self.state = state
+        # where the token answer sends the API calls: this server unless another is named (an
+        # accounts server of one data centre, the API on another address)
+        self.api_domain: str | None = None

@@ -265,6 +265,34 @@ def test_wrong_credentials_fail_naming_the_settings_never_the_secret(new_pipelin
     assert "not-the-token-4711" not in message
 
 
+def test_the_api_is_called_on_the_domain_the_token_answer_names(new_pipeline) -> None:
+    # the accounts server of the data centre issues the token; the data requests go to the
+    # `api_domain` it answers (a second server holding the same org)
+    state = ZohoState(zoho_org(crm_data()))
+    accounts, api = ZohoServer(state), ZohoServer(state)
+    accounts.api_domain = api.url
+    for server in (accounts, api):
+        server.start_in_thread()
+    try:
+        org = state.org
+        source = zoho(
+            client_id=org.client_id,
+            client_secret=org.client_secret,
+            refresh_token=org.refresh_token,
+            data_centre=accounts.url,
+            **FAST_RETRIES,
+        )
+        pipeline = new_pipeline("zoho")
+        pipeline.run(source.with_resources("users"))
+    finally:
+        for server in (accounts, api):
+            server.shutdown()
+            server.server_close()
+    assert accounts.requests == []  # only the token request (POST), which is not a data request
+    assert api.requests[0].startswith("/crm/v8/users?type=AllUsers")
+    assert table_rows(pipeline, "select count(*) from {raw}.users") == [(3,)]
+
+
 def test_the_data_centre_names_the_accounts_server() -> None:
     assert accounts_url("com") == "https://accounts.zoho.com"
     assert accounts_url("com.cn") == "https://accounts.zoho.com.cn"
