@@ -297,7 +297,7 @@ def test_the_data_centre_names_the_accounts_server() -> None:
     assert accounts_url("com") == "https://accounts.zoho.com"
     assert accounts_url("com.cn") == "https://accounts.zoho.com.cn"
     assert accounts_url("eu") == "https://accounts.zoho.eu"
-    with pytest.raises(ValueError, match="use one of com, com.cn, eu, in, com.au, jp, ca, sa"):
+    with pytest.raises(ValueError, match="use one of com, com.cn, eu, in, com.au, jp, ca, sa, uk"):
         accounts_url("cn")
 
 

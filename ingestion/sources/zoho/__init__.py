@@ -25,7 +25,7 @@ API: https://www.zoho.com/crm/developer/docs/api/v8/ (OpenAPI: github.com/zoho/c
   token once. HTTP 429 (`TOO_MANY_REQUESTS`), 5xx and cut-off JSON are retried with backoff.
 
 Configuration under `[sources.zoho]`: `data_centre` (`com`, `com.cn`, `eu`, `in`, `com.au`,
-`jp`, `ca`, `sa`, or the accounts server's URL), `client_id`, `client_secret` and
+`jp`, `ca`, `sa`, `uk`, or the accounts server's URL), `client_id`, `client_secret` and
 `refresh_token` (secrets: SOURCES__ZOHO__CLIENT_ID / __CLIENT_SECRET / __REFRESH_TOKEN),
 optional `api_version`, `custom_fields`, `role_fields`, `currency` (single-currency orgs).
 """

@@ -2,7 +2,7 @@
 
 DEFAULT_API_VERSION = "v8"
 # the account's data centre: where its OAuth tokens are issued (the API domain comes back with
-# the token as `api_domain`)
+# the token as `api_domain`); https://www.zoho.com/accounts/protocol/oauth/multi-dc.html
 ACCOUNTS_DOMAINS = {
     "com": "https://accounts.zoho.com",
     "com.cn": "https://accounts.zoho.com.cn",
@@ -12,6 +12,7 @@ ACCOUNTS_DOMAINS = {
     "jp": "https://accounts.zoho.jp",
     "ca": "https://accounts.zohocloud.ca",
     "sa": "https://accounts.zoho.sa",
+    "uk": "https://accounts.zoho.uk",
 }
 TOKEN_PATH = "/oauth/v2/token"
 EPOCH = "1970-01-01T00:00:00+00:00"
