@@ -4,8 +4,9 @@ the demo company.
 A source is *configured* when its own dlt setting is present (`ingestion/.dlt/config.toml`,
 `secrets.toml` or the environment): `sources.hubspot.access_token`,
 `sources.orders_db.credentials`, `sources.crm_files.folder`, `sources.finance_files.folder`,
-`sources.commission_plans.folder`, `sources.salesforce.client_id` (its other settings, such as
-`instance_url` and `client_secret`, dlt finds under the same section: docs/crm-sources.md). A
+`sources.commission_plans.folder`, `sources.salesforce.client_id`, `sources.zoho.client_id` (their
+other settings, such as `instance_url` or `data_centre` and the secrets, dlt finds under the same
+section: docs/crm-sources.md). A
 configured source always loads from its own setting.
 
 An unconfigured source loads the demo's stand-in only in *demo mode*: `[sources] demo = true`
@@ -15,7 +16,7 @@ loads: an unconfigured source is skipped (its raw tables are created empty, so t
 build) and commission plans must be configured too, or none are loaded (no incentives).
 
 The demo company's CRM is served through one CRM API at a time: `[sources] demo_crm` names it
-(`hubspot`, the default, or `salesforce`); in demo mode the other CRM API is skipped.
+(`hubspot`, the default, `salesforce` or `zoho`); in demo mode the other CRM API is skipped.
 
 `make demo` writes the demo's settings, in the same dlt shape, to the git-ignored
 `<state>/demo/sources.toml`; this module reads them only in demo mode. The file holds no
@@ -34,9 +35,9 @@ import ingestion.pipelines  # noqa: F401  (points dlt at ingestion/.dlt before a
 from ingestion.platform.paths import state_dir
 from ingestion.platform.warehouse_url import warehouse_url, with_database
 
-DATA_SOURCES = ("hubspot", "orders_db", "crm_files", "finance_files", "salesforce")
+DATA_SOURCES = ("hubspot", "orders_db", "crm_files", "finance_files", "salesforce", "zoho")
 # the CRM APIs the demo company can be served through (`sources.demo_crm` picks one)
-CRM_APIS = ("hubspot", "salesforce")
+CRM_APIS = ("hubspot", "salesforce", "zoho")
 DEMO_CRM_SETTING = "sources.demo_crm"
 # the setting that makes a source configured, and whether it is a secret
 OWN_SETTING = {
@@ -46,6 +47,7 @@ OWN_SETTING = {
     "finance_files": ("folder", False),
     "commission_plans": ("folder", False),
     "salesforce": ("client_id", True),
+    "zoho": ("client_id", True),
 }
 DEMO_SETTING = "sources.demo"
 

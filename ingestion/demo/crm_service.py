@@ -2,7 +2,8 @@
 
 `python -m ingestion.demo.crm_service` serves the demo company's HubSpot-shaped API on
 127.0.0.1 (port 8765 when free) and writes its URL and token to `.state/demo/crm_server.json`,
-where the HubSpot source finds it; its Salesforce twin beside it (`salesforce_service`). After
+where the HubSpot source finds it; its Salesforce and Zoho twins beside it (`salesforce_service`,
+`zoho_service`). After
 `make demo-advance` it serves the new day's records.
 """
 
@@ -18,10 +19,10 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from ingestion.demo import salesforce_service, zoho_service
 from ingestion.demo import state as demo_state
 from ingestion.demo.crm_records import crm_data
 from ingestion.demo.crm_server import CrmData, CrmServer, CrmState
-from ingestion.demo.salesforce_service import start_twin
 from ingestion.demo.settings import (
     DEFAULT_CRM_PORT,
     demo_crm_endpoint,
@@ -75,7 +76,8 @@ def serve() -> None:
     # started on its own too (benchmarks): the pipeline's demo mode finds it either way
     write_demo_sources({"hubspot": {"base_url": server.url, "access_token": state.token}})
     print(f"demo CRM: serving {server.url}", file=sys.stderr, flush=True)
-    start_twin(lambda: state.current()[0], state.token)  # the portal's Salesforce twin
+    salesforce_service.start_twin(lambda: state.current()[0], state.token)
+    zoho_service.start_twin(lambda: state.current()[0], state.token)
     server.serve_forever()
 
 

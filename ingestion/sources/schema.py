@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import dlt
@@ -33,6 +34,20 @@ KNOWN_CURRENCIES = frozenset(
     "AED AUD BRL CAD CHF CNY CZK DKK EUR GBP HKD HUF IDR ILS INR JPY KRW MOP MXN MYR NOK NZD PHP "  # noqa: SIM905
     "PLN RUB SAR SEK SGD THB TRY TWD USD VND ZAR".split()
 )
+
+
+def broken_money_rule(
+    row: dict[str, Any], currency_field: str, amount_field: str
+) -> tuple[str, str] | None:
+    """The (field, reason) a record's money breaks, if any: a currency code we do not know, or
+    an amount that is no exact number (a JSON number read as Decimal, or an int)."""
+    currency = row.get(currency_field)
+    if currency not in (None, "") and str(currency).upper() not in KNOWN_CURRENCIES:
+        return currency_field, f"unknown currency {currency!r}"
+    amount = row.get(amount_field)
+    if amount is not None and not isinstance(amount, (int, Decimal)):
+        return amount_field, f"{amount!r} is not a number"
+    return None
 
 
 def rejection(location: dict[str, Any], field: str, reason: str, raw: dict[str, Any]) -> dict:

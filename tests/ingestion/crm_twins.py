@@ -16,6 +16,9 @@ from typing import Protocol
 from ingestion.demo.crm_server import CrmData
 from ingestion.demo.salesforce_records import ORG_ROLE_FIELDS, salesforce_org
 from ingestion.demo.salesforce_server import SalesforceServer, SalesforceState
+from ingestion.demo.zoho_records import ORG_ROLE_FIELDS as ZOHO_ROLE_FIELDS
+from ingestion.demo.zoho_records import zoho_org
+from ingestion.demo.zoho_server import ZohoServer, ZohoState
 
 
 class StoppableServer(Protocol):
@@ -53,6 +56,27 @@ def salesforce_twin(crm: CrmData) -> CrmTwin:
     )
 
 
+def zoho_twin(crm: CrmData) -> CrmTwin:
+    org = zoho_org(crm)
+    server = ZohoServer(ZohoState(org))
+    server.start_in_thread()
+    return CrmTwin(
+        source_system="zoho",
+        settings={
+            "SOURCES__ZOHO__DATA_CENTRE": server.url,
+            "SOURCES__ZOHO__CLIENT_ID": org.client_id,
+            "SOURCES__ZOHO__CLIENT_SECRET": org.client_secret,
+            "SOURCES__ZOHO__REFRESH_TOKEN": org.refresh_token,
+            "SOURCES__ZOHO__ROLE_FIELDS": json.dumps(ZOHO_ROLE_FIELDS),
+        },
+        server=server,
+        # 1006 was deleted before the first load: Zoho lists only its id among the deleted
+        # records, so no deal row reaches the models (the marts drop deleted deals either way)
+        deals=(6, 0),
+    )
+
+
 TWINS: dict[str, Callable[[CrmData], CrmTwin]] = {
     "salesforce": salesforce_twin,
+    "zoho": zoho_twin,
 }

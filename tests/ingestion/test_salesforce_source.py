@@ -301,7 +301,7 @@ def test_the_demo_crm_setting_picks_the_api_the_demo_loads_through(
         "instance_url": "http://127.0.0.1:2",
         "client_id": "demo-app",
     }
-    monkeypatch.setenv("SOURCES__DEMO_CRM", "zoho")
+    monkeypatch.setenv("SOURCES__DEMO_CRM", "pipedrive")
     with pytest.raises(ValueError, match="names no CRM API: use one of hubspot, salesforce"):
         source_settings("salesforce")
     # one's own org configured: demo mode ends, and HubSpot (not configured) is skipped

@@ -20,7 +20,7 @@ from ingestion.sources.salesforce.settings import (
     TIMESTAMP_FIELDS,
     TOKEN_PATH,
 )
-from ingestion.sources.schema import KNOWN_CURRENCIES, split_by_contract
+from ingestion.sources.schema import broken_money_rule, split_by_contract
 
 RETRIED_ERROR_CODES = {"REQUEST_LIMIT_EXCEEDED", "SERVER_UNAVAILABLE"}
 
@@ -209,13 +209,7 @@ def broken_rule(sobject: str, row: dict[str, Any]) -> tuple[str, str] | None:
     """The (field, reason) of the first contract rule a record breaks, if any."""
     if sobject != "Opportunity":
         return None
-    currency = row.get("CurrencyIsoCode")
-    if currency not in (None, "") and str(currency).upper() not in KNOWN_CURRENCIES:
-        return "CurrencyIsoCode", f"unknown currency {currency!r}"
-    amount = row.get("Amount")
-    if amount is not None and not isinstance(amount, (int, Decimal)):
-        return "Amount", f"{amount!r} is not a number"
-    return None
+    return broken_money_rule(row, "CurrencyIsoCode", "Amount")
 
 
 def split_rejected(sobject: str, table: str, rows: list[dict[str, Any]]) -> Iterator[Any]:

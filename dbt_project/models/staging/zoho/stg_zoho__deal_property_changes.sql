@@ -1,0 +1,70 @@
+{#-
+    The Deals' Stage_History holds the amount and closing date a deal had at each change of its
+    stage, amount, closing date or probability: a property changed where its value differs from
+    the row before; the first row is the value the deal started with.
+-#}
+with
+
+source as (
+    select * from {{ source('zoho', 'deal_stage_history') }}
+),
+
+deleted as (
+    select * from {{ source('zoho', 'deleted_records') }}
+    where module = 'Deals'
+),
+
+live as (
+    -- a deleted deal takes its history with it
+    select source.*
+    from source
+    left join deleted
+        on source.deal_id = deleted.id
+    where deleted.id is null
+),
+
+properties as (
+    select
+        deal_id,
+        id,
+        modified_time,
+        'amount' as property_name,
+        amount::numeric(18, 2)::text as property_value
+    from live
+    union all
+    select
+        deal_id,
+        id,
+        modified_time,
+        'close_date' as property_name,
+        closing_date::date::text as property_value
+    from live
+),
+
+ordered as (
+    select
+        *,
+        row_number() over (
+            partition by deal_id, property_name
+            order by modified_time, id
+        ) as version_number,
+        lag(property_value) over (
+            partition by deal_id, property_name
+            order by modified_time, id
+        ) as previous_value
+    from properties
+),
+
+final as (
+    select
+        deal_id::text as deal_id,
+        property_name,
+        modified_time::timestamptz as changed_at,
+        property_value as new_value,
+        previous_value as old_value,
+        'zoho' as source_system
+    from ordered
+    where version_number = 1 or previous_value is distinct from property_value
+)
+
+select * from final

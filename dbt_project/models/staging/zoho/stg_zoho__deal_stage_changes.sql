@@ -1,0 +1,46 @@
+{#-
+    The Deals' Stage_History related list writes a row whenever the stage, amount, closing date
+    or probability changes: a stage change is a row whose stage differs from the one before it.
+-#}
+with
+
+source as (
+    select * from {{ source('zoho', 'deal_stage_history') }}
+),
+
+deleted as (
+    select * from {{ source('zoho', 'deleted_records') }}
+    where module = 'Deals'
+),
+
+live as (
+    -- a deleted deal takes its history with it
+    select source.*
+    from source
+    left join deleted
+        on source.deal_id = deleted.id
+    where deleted.id is null
+),
+
+ordered as (
+    select
+        *,
+        lag(stage) over (
+            partition by deal_id
+            order by modified_time, id
+        ) as previous_stage
+    from live
+),
+
+final as (
+    select
+        deal_id::text as deal_id,
+        stage::text as stage_id,
+        modified_time::timestamptz as changed_at,
+        _dlt_load_id,
+        'zoho' as source_system
+    from ordered
+    where previous_stage is null or previous_stage <> stage
+)
+
+select * from final
