@@ -13,7 +13,7 @@ final as (
             '_dlt_load_id',
         ],
         ['deal_id', 'property_name', 'changed_at'],
-        systems=['crm', 'salesforce'],
+        systems=['crm', 'salesforce', 'zoho'],
     ) }}
 )
 
