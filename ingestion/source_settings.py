@@ -5,8 +5,9 @@ A source is *configured* when its own dlt setting is present (`ingestion/.dlt/co
 `secrets.toml` or the environment): `sources.hubspot.access_token`,
 `sources.orders_db.credentials`, `sources.crm_files.folder`, `sources.finance_files.folder`,
 `sources.commission_plans.folder`, `sources.salesforce.client_id` (its other settings, such as
-`instance_url` and `client_secret`, dlt finds under the same section: docs/crm-sources.md). A
-configured source always loads from its own setting.
+`instance_url` and `client_secret`, dlt finds under the same section: docs/crm-sources.md),
+`sources.jiandaoyun.api_key` (its forms and stages under the same section). A configured source
+always loads from its own setting.
 
 An unconfigured source loads the demo's stand-in only in *demo mode*: `[sources] demo = true`
 (env `SOURCES__DEMO=true`) turns it on, `false` off; unset, demo mode is on exactly while none of
@@ -15,7 +16,8 @@ loads: an unconfigured source is skipped (its raw tables are created empty, so t
 build) and commission plans must be configured too, or none are loaded (no incentives).
 
 The demo company's CRM is served through one CRM API at a time: `[sources] demo_crm` names it
-(`hubspot`, the default, or `salesforce`); in demo mode the other CRM API is skipped.
+(`hubspot`, the default, `salesforce` or `jiandaoyun`); in demo mode the other CRM APIs are
+skipped.
 
 `make demo` writes the demo's settings, in the same dlt shape, to the git-ignored
 `<state>/demo/sources.toml`; this module reads them only in demo mode. The file holds no
@@ -34,9 +36,9 @@ import ingestion.pipelines  # noqa: F401  (points dlt at ingestion/.dlt before a
 from ingestion.platform.paths import state_dir
 from ingestion.platform.warehouse_url import warehouse_url, with_database
 
-DATA_SOURCES = ("hubspot", "orders_db", "crm_files", "finance_files", "salesforce")
+DATA_SOURCES = ("hubspot", "orders_db", "crm_files", "finance_files", "salesforce", "jiandaoyun")
 # the CRM APIs the demo company can be served through (`sources.demo_crm` picks one)
-CRM_APIS = ("hubspot", "salesforce")
+CRM_APIS = ("hubspot", "salesforce", "jiandaoyun")
 DEMO_CRM_SETTING = "sources.demo_crm"
 # the setting that makes a source configured, and whether it is a secret
 OWN_SETTING = {
@@ -46,6 +48,7 @@ OWN_SETTING = {
     "finance_files": ("folder", False),
     "commission_plans": ("folder", False),
     "salesforce": ("client_id", True),
+    "jiandaoyun": ("api_key", True),
 }
 DEMO_SETTING = "sources.demo"
 
