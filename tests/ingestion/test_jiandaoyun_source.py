@@ -80,17 +80,20 @@ def test_loads_the_app_through_rate_limits_and_failures(new_pipeline) -> None:
     # 1006 was deleted in the app before the first load: Jiandaoyun keeps nothing of it
     assert table_rows(
         pipeline,
-        "select _id, stage, stage_id, amount, currency, owner, customer, loss_reason"
+        "select _id, stage_id, amount, currency, owner, customer, loss_reason"
         " from {raw}.deals order by _id",
     ) == [
-        ("1001", "Closed won 赢单", "closedwon", Decimal("27000.00"), "CNY", "102", "501", None),
-        ("1002", "Closed lost 输单", "closedlost", Decimal("15000.00"), "CNY", "102", "502", "Price"),
-        ("1003", "Closed won 赢单", "closedwon", Decimal("2000.00"), "USD", "103", "504", None),
-        ("1004", "Initial intent 初步意向", "qualifiedtobuy", Decimal("6000.00"), "CNY", "103", "501",
-         None),
-        ("1005", "Closed lost 输单", "closedlost", Decimal("11500.00"), "CNY", "101", "505", "Budget"),
-        ("1007", "Closed won 赢单", "closedwon", Decimal("8000.00"), "CNY", "102", "506", None),
-    ]  # fmt: skip
+        ("1001", "closedwon", Decimal("27000.00"), "CNY", "102", "501", None),
+        ("1002", "closedlost", Decimal("15000.00"), "CNY", "102", "502", "Price"),
+        ("1003", "closedwon", Decimal("2000.00"), "USD", "103", "504", None),
+        ("1004", "qualifiedtobuy", Decimal("6000.00"), "CNY", "103", "501", None),
+        ("1005", "closedlost", Decimal("11500.00"), "CNY", "101", "505", "Budget"),
+        ("1007", "closedwon", Decimal("8000.00"), "CNY", "102", "506", None),
+    ]
+    # the stage as the select option reads, mapped to its configured id
+    assert table_rows(pipeline, "select stage from {raw}.deals where _id = '1004'") == [
+        ("Initial intent 初步意向",)
+    ]
     # stage history from the stage-change form: 4 + 3 + 6 + 2 + 2 + 4 changes (1006's went
     # with it)
     assert table_rows(pipeline, "select count(*) from {raw}.deal_stage_changes") == [(21,)]

@@ -234,7 +234,8 @@ def jiandaoyun(
     unknown = sorted(set(kinds.values()) - set(ACTIVITY_TYPES))
     if unknown:
         raise JiandaoyunError(
-            f"sources.jiandaoyun.activity_types maps to {unknown}: use one of {list(ACTIVITY_TYPES)}"
+            f"sources.jiandaoyun.activity_types maps to {unknown}: use one of"
+            f" {list(ACTIVITY_TYPES)}"
         )
     client = JiandaoyunClient(base_url, api_key, request_timeout_s, max_attempts, backoff_factor)
 
