@@ -30,8 +30,10 @@ warehouse_pipeline = define_asset_job(
 
 crm_incremental = define_asset_job(
     name=CRM_JOB_NAME,
-    selection=AssetSelection.key_prefixes(["raw_crm"], ["raw_salesforce"]),
-    description="Incremental load of the CRM APIs (HubSpot, Salesforce) into their raw schemas.",
+    selection=AssetSelection.key_prefixes(["raw_crm"], ["raw_salesforce"], ["raw_jiandaoyun"]),
+    description=(
+        "Incremental load of the CRM APIs (HubSpot, Salesforce, Jiandaoyun) into their raw schemas."
+    ),
 )
 
 
