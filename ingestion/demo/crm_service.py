@@ -2,7 +2,8 @@
 
 `python -m ingestion.demo.crm_service` serves the demo company's HubSpot-shaped API on
 127.0.0.1 (port 8765 when free) and writes its URL and token to `.state/demo/crm_server.json`,
-where the HubSpot source finds it; its Salesforce twin beside it (`salesforce_service`). After
+where the HubSpot source finds it; its Salesforce and Jiandaoyun twins beside it
+(`salesforce_service`, `jiandaoyun_service`). After
 `make demo-advance` it serves the new day's records.
 """
 
@@ -21,6 +22,7 @@ from pathlib import Path
 from ingestion.demo import state as demo_state
 from ingestion.demo.crm_records import crm_data
 from ingestion.demo.crm_server import CrmData, CrmServer, CrmState
+from ingestion.demo.jiandaoyun_service import start_twin as start_jiandaoyun_twin
 from ingestion.demo.salesforce_service import start_twin
 from ingestion.demo.settings import (
     DEFAULT_CRM_PORT,
@@ -76,6 +78,7 @@ def serve() -> None:
     write_demo_sources({"hubspot": {"base_url": server.url, "access_token": state.token}})
     print(f"demo CRM: serving {server.url}", file=sys.stderr, flush=True)
     start_twin(lambda: state.current()[0], state.token)  # the portal's Salesforce twin
+    start_jiandaoyun_twin(lambda: state.current()[0], state.token)  # and its Jiandaoyun one
     server.serve_forever()
 
 

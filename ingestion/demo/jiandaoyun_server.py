@@ -23,6 +23,7 @@ Faults by the 1-based number of the request (`FaultPlan.at_request`): `"limit"` 
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Callable
@@ -46,6 +47,16 @@ class JdyForm:
     title: str
     widgets: list[dict[str, Any]]
     records: list[dict[str, Any]] = field(default_factory=list)
+    _sorted: tuple[int, int, list[dict[str, Any]], list[str]] | None = None
+
+    def by_id(self) -> tuple[list[dict[str, Any]], list[str]]:
+        """The records in `_id` order and their ids, sorted again once records are added or
+        removed (tests change the list in place)."""
+        key = (id(self.records), len(self.records))
+        if self._sorted is None or self._sorted[:2] != key:
+            ordered = sorted(self.records, key=lambda r: r["_id"])
+            self._sorted = (*key, ordered, [r["_id"] for r in ordered])
+        return self._sorted[2], self._sorted[3]
 
 
 @dataclass
@@ -172,20 +183,19 @@ def _list(form: JdyForm, body: dict[str, Any]) -> list[dict[str, Any]]:
     data_filter = body.get("filter") or {}
     conditions = data_filter.get("cond") or []
     combine = any if data_filter.get("rel") == "or" else all
-    after = body.get("data_id") or ""
-    matched = sorted(
-        (
-            r
-            for r in form.records
-            if r["_id"] > after and (not conditions or combine(_holds(r, c) for c in conditions))
-        ),
-        key=lambda r: r["_id"],
-    )[:limit]
+    records, ids = form.by_id()
     wanted = set(body.get("fields") or []) or None
-    return [
-        {k: v for k, v in r.items() if wanted is None or k in SYSTEM_FIELDS or k in wanted}
-        for r in matched
-    ]
+    page = []
+    # the records after `data_id`, found by bisection: a page costs its own records, not the form's
+    for record in records[bisect.bisect_right(ids, body.get("data_id") or "") :]:
+        if conditions and not combine(_holds(record, c) for c in conditions):
+            continue
+        page.append(
+            {k: v for k, v in record.items() if wanted is None or k in SYSTEM_FIELDS or k in wanted}
+        )
+        if len(page) == limit:
+            break
+    return page
 
 
 def _under(departments: list[dict[str, Any]], body: dict[str, Any], key: str) -> list[dict]:
