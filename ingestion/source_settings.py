@@ -4,9 +4,9 @@ the demo company.
 A source is *configured* when its own dlt setting is present (`ingestion/.dlt/config.toml`,
 `secrets.toml` or the environment): `sources.hubspot.access_token`,
 `sources.orders_db.credentials`, `sources.crm_files.folder`, `sources.finance_files.folder`,
-`sources.commission_plans.folder`, `sources.salesforce.client_id`, `sources.zoho.client_id` (their
-other settings, such as `instance_url` or `data_centre` and the secrets, dlt finds under the same
-section: docs/crm-sources.md). A
+`sources.commission_plans.folder`, `sources.salesforce.client_id`, `sources.zoho.client_id`,
+`sources.jiandaoyun.api_key` (their other settings, such as `instance_url`, `data_centre`, the
+forms and stages, and the secrets, dlt finds under the same section: docs/crm-sources.md). A
 configured source always loads from its own setting.
 
 An unconfigured source loads the demo's stand-in only in *demo mode*: `[sources] demo = true`
@@ -16,7 +16,8 @@ loads: an unconfigured source is skipped (its raw tables are created empty, so t
 build) and commission plans must be configured too, or none are loaded (no incentives).
 
 The demo company's CRM is served through one CRM API at a time: `[sources] demo_crm` names it
-(`hubspot`, the default, `salesforce` or `zoho`); in demo mode the other CRM API is skipped.
+(`hubspot`, the default, `salesforce`, `zoho` or `jiandaoyun`); in demo mode the other CRM APIs
+are skipped.
 
 `make demo` writes the demo's settings, in the same dlt shape, to the git-ignored
 `<state>/demo/sources.toml`; this module reads them only in demo mode. The file holds no
@@ -35,9 +36,17 @@ import ingestion.pipelines  # noqa: F401  (points dlt at ingestion/.dlt before a
 from ingestion.platform.paths import state_dir
 from ingestion.platform.warehouse_url import warehouse_url, with_database
 
-DATA_SOURCES = ("hubspot", "orders_db", "crm_files", "finance_files", "salesforce", "zoho")
+DATA_SOURCES = (
+    "hubspot",
+    "orders_db",
+    "crm_files",
+    "finance_files",
+    "salesforce",
+    "zoho",
+    "jiandaoyun",
+)
 # the CRM APIs the demo company can be served through (`sources.demo_crm` picks one)
-CRM_APIS = ("hubspot", "salesforce", "zoho")
+CRM_APIS = ("hubspot", "salesforce", "zoho", "jiandaoyun")
 DEMO_CRM_SETTING = "sources.demo_crm"
 # the setting that makes a source configured, and whether it is a secret
 OWN_SETTING = {
@@ -48,6 +57,7 @@ OWN_SETTING = {
     "commission_plans": ("folder", False),
     "salesforce": ("client_id", True),
     "zoho": ("client_id", True),
+    "jiandaoyun": ("api_key", True),
 }
 DEMO_SETTING = "sources.demo"
 

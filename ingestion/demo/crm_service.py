@@ -2,8 +2,8 @@
 
 `python -m ingestion.demo.crm_service` serves the demo company's HubSpot-shaped API on
 127.0.0.1 (port 8765 when free) and writes its URL and token to `.state/demo/crm_server.json`,
-where the HubSpot source finds it; its Salesforce and Zoho twins beside it (`salesforce_service`,
-`zoho_service`). After
+where the HubSpot source finds it; its Salesforce, Zoho and Jiandaoyun twins beside it
+(`salesforce_service`, `zoho_service`, `jiandaoyun_service`). After
 `make demo-advance` it serves the new day's records.
 """
 
@@ -19,7 +19,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from ingestion.demo import salesforce_service, zoho_service
+from ingestion.demo import jiandaoyun_service, salesforce_service, zoho_service
 from ingestion.demo import state as demo_state
 from ingestion.demo.crm_records import crm_data
 from ingestion.demo.crm_server import CrmData, CrmServer, CrmState
@@ -78,6 +78,7 @@ def serve() -> None:
     print(f"demo CRM: serving {server.url}", file=sys.stderr, flush=True)
     salesforce_service.start_twin(lambda: state.current()[0], state.token)
     zoho_service.start_twin(lambda: state.current()[0], state.token)
+    jiandaoyun_service.start_twin(lambda: state.current()[0], state.token)
     server.serve_forever()
 
 

@@ -30,9 +30,12 @@ warehouse_pipeline = define_asset_job(
 
 crm_incremental = define_asset_job(
     name=CRM_JOB_NAME,
-    selection=AssetSelection.key_prefixes(["raw_crm"], ["raw_salesforce"], ["raw_zoho"]),
+    selection=AssetSelection.key_prefixes(
+        ["raw_crm"], ["raw_salesforce"], ["raw_zoho"], ["raw_jiandaoyun"]
+    ),
     description=(
-        "Incremental load of the CRM APIs (HubSpot, Salesforce, Zoho) into their raw schemas."
+        "Incremental load of the CRM APIs (HubSpot, Salesforce, Zoho, Jiandaoyun) into their raw"
+        " schemas."
     ),
 )
 

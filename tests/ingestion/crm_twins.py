@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ingestion.demo.crm_server import CrmData
+from ingestion.demo.jiandaoyun_records import forms_setting, jiandaoyun_company, stages_setting
+from ingestion.demo.jiandaoyun_server import JiandaoyunServer
 from ingestion.demo.salesforce_records import ORG_ROLE_FIELDS, salesforce_org
 from ingestion.demo.salesforce_server import SalesforceServer, SalesforceState
 from ingestion.demo.zoho_records import ORG_ROLE_FIELDS as ZOHO_ROLE_FIELDS
@@ -76,7 +78,26 @@ def zoho_twin(crm: CrmData) -> CrmTwin:
     )
 
 
+def jiandaoyun_twin(crm: CrmData) -> CrmTwin:
+    company = jiandaoyun_company(crm)
+    server = JiandaoyunServer(company)
+    server.start_in_thread()
+    return CrmTwin(
+        source_system="jiandaoyun",
+        settings={
+            "SOURCES__JIANDAOYUN__BASE_URL": server.url,
+            "SOURCES__JIANDAOYUN__API_KEY": company.api_key,
+            "SOURCES__JIANDAOYUN__FORMS": json.dumps(forms_setting()),
+            "SOURCES__JIANDAOYUN__STAGES": json.dumps(stages_setting(crm), ensure_ascii=False),
+        },
+        server=server,
+        # 1006 was deleted before the first load: Jiandaoyun keeps nothing of a deleted record
+        deals=(6, 0),
+    )
+
+
 TWINS: dict[str, Callable[[CrmData], CrmTwin]] = {
     "salesforce": salesforce_twin,
     "zoho": zoho_twin,
+    "jiandaoyun": jiandaoyun_twin,
 }

@@ -1,0 +1,47 @@
+{#-
+    Jiandaoyun keeps no field history: stage changes are the records of the company's
+    stage-change form (商机阶段变更), typically written by a data-flow rule whenever a deal's
+    stage is saved. A record saving the stage the deal was already in is no change; a deleted
+    record is dropped.
+-#}
+with
+
+source as (
+    select * from {{ source('jiandaoyun', 'deal_stage_changes') }}
+),
+
+deletions as (
+    select * from {{ ref('stg_jiandaoyun__deleted_records') }}
+    where form = 'stage_changes'
+),
+
+live as (
+    select source.*
+    from source
+    left join deletions
+        on source._id = deletions.record_id
+    where not coalesce(deletions.is_deleted, false)
+),
+
+ordered as (
+    select
+        *,
+        lag(stage_id) over (
+            partition by deal
+            order by changed_at, _id
+        ) as previous_stage_id
+    from live
+),
+
+final as (
+    select
+        deal::text as deal_id,
+        stage_id::text as stage_id,
+        changed_at::timestamptz as changed_at,
+        _dlt_load_id,
+        'jiandaoyun' as source_system
+    from ordered
+    where previous_stage_id is null or previous_stage_id <> stage_id
+)
+
+select * from final

@@ -1,0 +1,50 @@
+with
+
+source as (
+    select * from {{ source('jiandaoyun', 'deals') }}
+),
+
+stages as (
+    select * from {{ source('jiandaoyun', 'stages') }}
+),
+
+deletions as (
+    select * from {{ ref('stg_jiandaoyun__deleted_records') }}
+    where form = 'deals'
+),
+
+final as (
+    select
+        source._id::text as deal_id,
+        source.deal_name,
+        'default' as pipeline_id,
+        source.stage_id::text as stage_id,
+        source.owner::text as owner_id,
+        source.customer::text as company_id,
+        source.amount::numeric(18, 2) as amount,
+        upper(source.currency) as amount_currency,
+        lower(source.lead_source) as lead_source,
+        nullif(source.loss_reason, '') as loss_reason,
+        nullif(source.product_line, '') as product_line,
+        source.create_time::timestamptz as created_at,
+        -- the close date (结单日期) counts only once the deal is in a closed stage; a closed deal
+        -- without one closed when it was last saved
+        case
+            when stages.is_closed then coalesce(source.close_date, source.update_time)::timestamptz
+        end as closed_at,
+        -- the deal's own probability (赢率, a ratio) when the form has one, else its stage's
+        coalesce(source.probability, stages.win_probability)::numeric(9, 4) as win_probability,
+        coalesce(source.forecast_category, stages.forecast_category) as forecast_category,
+        coalesce(deletions.is_deleted, false) as is_deleted,
+        source.update_time::timestamptz as updated_at,
+        -- a deletion is found in a later load than the record's: the later one is the row's
+        greatest(source._dlt_load_id, deletions._dlt_load_id) as _dlt_load_id,
+        'jiandaoyun' as source_system
+    from source
+    left join stages
+        on source.stage_id = stages.stage_id
+    left join deletions
+        on source._id = deletions.record_id
+)
+
+select * from final
