@@ -27,6 +27,7 @@ from dagster import (
 )
 
 from ingestion.platform.warehouse_url import connection_environment, warehouse_url
+from orchestration.defs.forecast.tables import fetch_all, protect_mart
 from orchestration.locks import advisory_lock
 from orchestration.resources import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
@@ -188,9 +189,7 @@ def _write(cur: Any, currency: str) -> int:
     cur.execute(f"truncate table {SCHEMA}.{TABLE}")
     cur.execute(f"insert into {SCHEMA}.{TABLE} {EXPECTED_ROWS}", {"currency": currency})
     written = cur.rowcount
-    cur.execute("select to_regprocedure('app_meta.protect_mart(regclass)') is not null")
-    if cur.fetchone()[0]:
-        cur.execute("select app_meta.protect_mart(%s::regclass)", (f"{SCHEMA}.{TABLE}",))
+    protect_mart(cur, f"{SCHEMA}.{TABLE}")
     return written
 
 
@@ -218,22 +217,12 @@ def fct_expected_commissions(context: AssetExecutionContext) -> MaterializeResul
     return MaterializeResult(metadata={"rows": rows, "scenario_schema": SCENARIO_SCHEMA})
 
 
-def _query(sql: str) -> list[tuple]:
-    conn = psycopg2.connect(warehouse_url())
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute(sql)
-            return cur.fetchall()
-    finally:
-        conn.close()
-
-
 @asset_check(
     asset=EXPECTED_KEY,
     description="Deals expected to close never lower a rep's commission below what is booked.",
 )
 def expected_commission_is_not_below_booked() -> AssetCheckResult:
-    bad = _query(
+    bad = fetch_all(
         f"select rep_id, booked_commission_amount, expected_commission_amount from {SCHEMA}.{TABLE}"
         f" where expected_commission_amount < booked_commission_amount order by 1 limit 5"
     )
@@ -245,7 +234,7 @@ def expected_commission_is_not_below_booked() -> AssetCheckResult:
     description="Every expected line's credit reaches a rep of the mart (nothing lost silently).",
 )
 def expected_credits_reconcile() -> AssetCheckResult:
-    rows = _query(
+    rows = fetch_all(
         f"select (select coalesce(sum(gross_reporting_amount), 0)"
         f" from intermediate.int_forecast_order_lines_expected where is_expected),"
         f" (select coalesce(sum(expected_credited_amount), 0) from {SCHEMA}.{TABLE})"

@@ -82,7 +82,7 @@ expected_deals as (
         forecast_month.forecast_date,
         forecast_month.period_start,
         {{ money_round('scored_deals.amount * scored_deals.empirical_probability') }}
-        as expected_amount
+            as expected_amount
     from scored_deals
     inner join forecast_month
         on scored_deals.snapshot_date = forecast_month.forecast_date
