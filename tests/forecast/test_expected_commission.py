@@ -9,7 +9,12 @@ managers by sales_managers (2% own sales, 0.5% override on their teams' revenue)
 
 from __future__ import annotations
 
+import json
+import subprocess
 from decimal import Decimal
+from pathlib import Path
+
+from orchestration.resources import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 D = Decimal
 
@@ -69,3 +74,26 @@ def test_the_actual_chain_never_sees_an_expected_line(pipeline_runs, query) -> N
         ("101", "expected:1004", "manager_override", D("6.00")),
         ("103", "expected:1004", "base_rate", D("36.00")),
     ]
+
+
+def test_a_scenario_without_its_models_fails_naming_the_fix(tmp_path: Path) -> None:
+    # without the list of models to move, a forecast run would write over the actual chain
+    parsed = subprocess.run(
+        [
+            str(DBT_EXECUTABLE),
+            "parse",
+            "--vars",
+            json.dumps({"commission_scenario": "forecast"}),
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert parsed.returncode != 0
+    assert "needs the var commission_scenario_models" in parsed.stdout + parsed.stderr

@@ -148,8 +148,9 @@ def reporting_currency() -> str:
     return str(project["vars"]["reporting_currency"])
 
 
-def run_forecast_scenario(url: str) -> None:
-    """`dbt run` of the chain's models in the forecast scenario; raises with dbt's own output."""
+def run_forecast_scenario(url: str) -> str:
+    """`dbt run` of the chain's models in the forecast scenario: dbt's summary line, or an error
+    with dbt's own output."""
     variables = {
         "commission_scenario": SCENARIO,
         "commission_scenario_models": list(SCENARIO_MODELS),
@@ -182,6 +183,8 @@ def run_forecast_scenario(url: str) -> None:
             f"the forecast scenario of the commission chain failed (dbt exit {done.returncode}):"
             f"\n{done.stdout[-4000:]}{done.stderr[-2000:]}"
         )
+    lines = done.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
 
 
 def _write(cur: Any, currency: str) -> int:
@@ -206,7 +209,7 @@ def _write(cur: Any, currency: str) -> int:
 def fct_expected_commissions(context: AssetExecutionContext) -> MaterializeResult:
     url = warehouse_url()
     with advisory_lock(url, "dbt_build", log=context.log.info):
-        run_forecast_scenario(url)
+        context.log.info(f"dbt, scenario {SCENARIO}: {run_forecast_scenario(url)}")
     conn = psycopg2.connect(url)
     try:
         with conn, conn.cursor() as cur:
