@@ -5,7 +5,12 @@ import pandas as pd
 import streamlit as st
 
 from app.context import context
-from app.data.forecast import accuracy_history, deals_that_matter, latest_forecasts
+from app.data.forecast import (
+    accuracy_history,
+    deals_that_matter,
+    expected_commissions,
+    latest_forecasts,
+)
 from app.i18n import fmt_money, fmt_pct, t
 from app.ui import empty_notice, headline_scope, help_text, scope_levels, to_float
 
@@ -128,6 +133,52 @@ else:
         hide_index=True,
     )
     st.caption(t("forecast.deals_note"))
+
+st.subheader(t("forecast.commission"))
+commissions = expected_commissions(ctx.reader)
+if commissions.empty:
+    empty_notice()
+else:
+    st.caption(t("forecast.commission_caption", period_start=commissions.iloc[0]["period_start"]))
+    if len(commissions) == 1:  # a rep's own figure, in a sentence
+        own = commissions.iloc[0]
+        st.info(
+            t(
+                "forecast.commission_sentence"
+                if own["expected_deal_count"]
+                else "forecast.commission_sentence_none",
+                deals=own["expected_deal_count"],
+                expected=fmt_money(own["expected_commission_amount"]),
+                booked=fmt_money(own["booked_commission_amount"]),
+                added=fmt_money(own["added_commission_amount"]),
+                currency=own["amount_currency"],
+            )
+        )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("forecast.comm.rep"): commissions["full_name"].fillna(commissions["rep_id"]),
+                t("forecast.comm.deals"): commissions["expected_deal_count"],
+                t("forecast.comm.booked_credit"): [
+                    fmt_money(v) for v in commissions["booked_credited_amount"]
+                ],
+                t("forecast.comm.expected_credit"): [
+                    fmt_money(v) for v in commissions["expected_credited_amount"]
+                ],
+                t("forecast.comm.booked"): [
+                    fmt_money(v) for v in commissions["booked_commission_amount"]
+                ],
+                t("forecast.comm.expected"): [
+                    fmt_money(v) for v in commissions["expected_commission_amount"]
+                ],
+                t("forecast.comm.added"): [
+                    fmt_money(v) for v in commissions["added_commission_amount"]
+                ],
+            }
+        ),
+        hide_index=True,
+    )
+    st.caption(t("forecast.commission_note"))
 
 st.subheader(t("forecast.accuracy"))
 scope_type, scope_id = headline_scope(ctx)

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from app.data.connection import CACHE_TTL_S, Reader
+from app.data.reps import CURRENT_REPS
 
 _LATEST = "(select max(forecast_date) from marts.fct_forecasts)"
 
@@ -59,6 +60,24 @@ _DEALS = f"""
     limit :top
 """
 
+# Each rep's commission of the forecast month, booked and expected (the commission chain's forecast
+# scenario, orchestration/defs/forecast/commission.py); row-level security keeps a rep to their own
+# row and a manager to their team's.
+_EXPECTED_COMMISSIONS = f"""
+    with {CURRENT_REPS}
+    select
+        expected.rep_id, current_reps.full_name, expected.period_start, expected.forecast_date,
+        expected.expected_deal_count, expected.booked_credited_amount,
+        expected.expected_credited_amount, expected.booked_commission_amount,
+        expected.expected_commission_amount, expected.added_commission_amount,
+        expected.amount_currency
+    from marts.fct_expected_commissions as expected
+    left join current_reps
+        on expected.rep_id = current_reps.rep_id
+    where expected.booked_commission_amount != 0 or expected.expected_commission_amount != 0
+    order by expected.rep_id
+"""
+
 _ACCURACY = """
     select
         period_start, forecast_point, forecast_method, forecast_amount, actual_amount,
@@ -79,6 +98,12 @@ def latest_forecasts(reader: Reader, period_type: str) -> pd.DataFrame:
 def deals_that_matter(reader: Reader, period_end: date, top: int = 10) -> pd.DataFrame:
     """The open deals due by `period_end` whose outcome moves the total most."""
     return reader.read(_DEALS, period_end=period_end, top=top)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def expected_commissions(reader: Reader) -> pd.DataFrame:
+    """Each visible rep's commission of the forecast month, booked so far and expected."""
+    return reader.read(_EXPECTED_COMMISSIONS)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)

@@ -6,6 +6,7 @@ numbers a failed load or check would leave stale. Dagster does not run it; `make
 
 from dagster import AssetKey, AssetSpec
 
+from orchestration.defs.forecast.commission import EXPECTED_KEY
 from orchestration.defs.forecast.ranges import RANGES_KEY
 from orchestration.defs.quality.publish import AUDIT_SCHEMA, PUBLISHED_SCHEMA
 from orchestration.resources import dbt_models
@@ -17,7 +18,7 @@ streamlit_app = AssetSpec(
         for schema, name in dbt_models()
         if schema in (PUBLISHED_SCHEMA, AUDIT_SCHEMA)  # audited models are read once published
     ]
-    + [RANGES_KEY],  # the forecast ranges Dagster writes beside dbt's marts
+    + [RANGES_KEY, EXPECTED_KEY],  # the forecast's marts Dagster writes beside dbt's
     group_name="app",
     kinds={"streamlit"},
     description="The Streamlit app (app/streamlit_app.py) for managers and finance; reads marts.",

@@ -51,3 +51,33 @@ def test_the_forecast_page_speaks_chinese(sign_in) -> None:
     app.switch_page(PAGE).run()
     assert not app.exception, app.exception
     assert [title.value for title in app.title] == ["销售预测"]
+
+
+def test_the_expected_commission_shows_a_rep_their_own_and_a_manager_their_team(sign_in) -> None:
+    # tests/forecast/test_expected_commission.py works these out: if 1004 (6000.00 x 0.2 =
+    # 1200.00 expected) closes, Carol earns 551.00 + 36.00 = 587.00 and Alice's override 6.00 more.
+    manager = sign_in("manager", lang="en")
+    manager.switch_page(PAGE).run()
+    assert not manager.exception, manager.exception
+    (team,) = _tables(manager, "Added if they close")
+    by_rep = team.set_index("Rep")
+    assert list(by_rep.index) == ["Alice Wang", "Bob Li", "Carol Zhang"]
+    assert by_rep.loc["Carol Zhang", ["Expected deals", "Expected revenue"]].tolist() == [
+        1,
+        "1,200.00",
+    ]
+    assert by_rep.loc["Carol Zhang", ["Commission booked", "Expected commission"]].tolist() == [
+        "551.00",
+        "587.00",
+    ]
+    assert by_rep["Added if they close"].tolist() == ["6.00", "0.00", "36.00"]
+
+    rep = sign_in("rep", lang="en")
+    rep.switch_page(PAGE).run()
+    assert not rep.exception, rep.exception
+    (own,) = _tables(rep, "Added if they close")
+    assert own["Rep"].tolist() == ["Bob Li"]  # Bob alone: row-level security
+    assert [info.value for info in rep.info if "you earn" in info.value] == [
+        f"No open deal of yours is due this month: you earn {own['Commission booked'][0]} CNY as"
+        " booked so far."
+    ]

@@ -6,7 +6,8 @@
       in them; BYPASSRLS, so a policy on a raw table can never hide rows from the load that
       merges into it. No access to the schemas dbt builds.
     - spw_transformer: dbt. Reads `raw_*`, creates and owns `staging`, `intermediate`, `marts`,
-      `marts_audit`; cannot change a raw table.
+      `marts_audit` and `commission_forecast` (the commission chain's forecast scenario); cannot
+      change a raw table.
 
     A login joins one of them (`create role etl_load login password '...' in role spw_loader`).
     The dbt login also needs CREATEROLE itself (attributes are not inherited) for the viewer
@@ -54,7 +55,7 @@ begin
 
     for built_schema in
         select nspname from pg_namespace
-        where nspname in ('staging', 'intermediate', 'marts', 'marts_audit')
+        where nspname in ('staging', 'intermediate', 'marts', 'marts_audit', 'commission_forecast')
     loop
         execute format('grant usage, create on schema %I to spw_transformer', built_schema);
         execute format('grant all on all tables in schema %I to spw_transformer', built_schema);

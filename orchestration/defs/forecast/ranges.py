@@ -25,6 +25,7 @@ from dagster import (
 
 from ingestion.platform.warehouse_url import warehouse_url
 from orchestration.defs.forecast.simulation import SEED, OpenDeal, bookings_range
+from orchestration.defs.forecast.tables import fetch_all, protect_mart
 
 SCHEMA = "marts"
 TABLE = "fct_forecast_ranges"
@@ -120,9 +121,7 @@ def _write(cur: Any, rows: list[tuple]) -> None:
     if rows:
         placeholders = ", ".join(["%s"] * len(rows[0]))
         cur.executemany(f"insert into {SCHEMA}.{TABLE} values ({placeholders})", rows)
-    cur.execute("select to_regprocedure('app_meta.protect_mart(regclass)') is not null")
-    if cur.fetchone()[0]:
-        cur.execute("select app_meta.protect_mart(%s::regclass)", (f"{SCHEMA}.{TABLE}",))
+    protect_mart(cur, f"{SCHEMA}.{TABLE}")
 
 
 @asset(
@@ -148,19 +147,9 @@ def fct_forecast_ranges(context: AssetExecutionContext) -> MaterializeResult:
     return MaterializeResult(metadata={"rows": len(rows), "simulated": simulated})
 
 
-def _query(sql: str) -> list[tuple]:
-    conn = psycopg2.connect(warehouse_url())
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute(sql)
-            return cur.fetchall()
-    finally:
-        conn.close()
-
-
 @asset_check(asset=RANGES_KEY, description="P10 <= P50 <= P90, none below what is already won.")
 def forecast_ranges_are_ordered() -> AssetCheckResult:
-    bad = _query(
+    bad = fetch_all(
         f"select ranges.forecast_id, ranges.p10_amount, ranges.p50_amount, ranges.p90_amount,"
         f" forecasts.closed_won_amount from {SCHEMA}.{TABLE} as ranges"
         f" join {SCHEMA}.fct_forecasts as forecasts using (forecast_id)"
@@ -173,7 +162,7 @@ def forecast_ranges_are_ordered() -> AssetCheckResult:
 
 @asset_check(asset=RANGES_KEY, description="Every forecast of the latest day has its range.")
 def every_forecast_has_a_range() -> AssetCheckResult:
-    missing = _query(
+    missing = fetch_all(
         f"select forecasts.forecast_id from {SCHEMA}.fct_forecasts as forecasts"
         f" where forecasts.forecast_date = (select max(forecast_date) from {SCHEMA}.fct_forecasts)"
         f" and not exists (select 1 from {SCHEMA}.{TABLE} as ranges"

@@ -4,11 +4,13 @@
     the credit splits register is shared by its percentages, to the cent by largest remainder so
     the credits always add up to the line; otherwise the order's rep gets it all. A cancelled
     order with no cancellation or refund record was never booked and earns nothing.
+    The order lines are the booked ones, or in the forecast scenario those of the forecast month
+    and the open deals expected in it (commission_order_lines(), docs/forecast.md).
 -#}
 with
 
 order_lines as (
-    select * from {{ ref('int_order_lines_enriched') }}
+    select * from {{ commission_order_lines() }}
 ),
 
 products as (
