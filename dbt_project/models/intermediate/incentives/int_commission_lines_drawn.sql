@@ -167,9 +167,9 @@ stepped as (
         draw_amount,
         recoverable_amount,
         closed_recovery_amount,
-        draw_amount
-        - case when is_closed then closed_recovery_amount else recoverable_amount end
-        as step_amount
+        draw_amount - case
+            when is_closed then closed_recovery_amount else recoverable_amount
+        end as step_amount
     from period_amounts
 ),
 
