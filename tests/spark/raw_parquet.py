@@ -1,5 +1,6 @@
-"""The raw layer as Parquet, for the first Spark runs: every table of the PostgreSQL raw schemas
-(those dlt loaded, the closed-periods store, month-end's decisions) written to
+"""The raw layer as Parquet, for the first Spark runs: every table and view of the PostgreSQL raw
+schemas (those dlt loaded, the closed-periods store, month-end's decisions, whose sources are
+views over their event tables) written to
 `<root>/<schema>/<table>/part-0.parquet`, the layout dlt's filesystem destination gives.
 
 Exported from the PostgreSQL build rather than loaded again by dlt, so both engines read the very
@@ -51,7 +52,8 @@ def _arrow_type(data_type: str, precision: int | None, scale: int | None) -> pa.
 def _tables(cur) -> list[tuple[str, str]]:
     cur.execute(
         "select table_schema, table_name from information_schema.tables"
-        " where (table_schema like %s or table_schema = any(%s)) and table_type = 'BASE TABLE'"
+        " where (table_schema like %s or table_schema = any(%s))"
+        " and table_type in ('BASE TABLE', 'VIEW')"
         " order by 1, 2",
         (RAW_SCHEMA_PATTERN, list(OTHER_SCHEMAS)),
     )
