@@ -177,7 +177,8 @@ summed as (
     select
         *,
         sum(step_amount) over (
-            partition by rep_id order by period_number rows unbounded preceding
+            partition by rep_id order by period_number
+            rows between unbounded preceding and current row
         ) as running_amount
     from stepped
 ),
