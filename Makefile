@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install warehouse demo demo-advance demo-remove dagster-home pipeline run serve test test-fast test-faults lint stop dbt-docs close-period statement payroll accrual backup restore bench screenshot
+.PHONY: help install warehouse demo demo-advance demo-remove dagster-home pipeline run serve test test-fast test-faults test-spark lint stop dbt-docs close-period statement payroll accrual backup restore bench screenshot
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -82,6 +82,11 @@ test-fast: install ## run only the tests that need no database (pure Python, und
 
 test-faults: install ## run only the slow fault-injection tests (kill -9, restarts, concurrent runs)
 	@$(PY) -m pytest -m faults
+
+test-spark: install ## the Spark suite: the project on a local SparkSession (needs Java; docs/spark.md)
+	@command -v java >/dev/null || { echo "test-spark: needs Java 17 (Debian: apt-get install openjdk-17-jre-headless)"; exit 2; }
+	@$(VENV)/bin/uv sync --frozen --inexact --extra spark --quiet
+	@$(PY) -m pytest -m spark tests/spark
 
 SCALE ?= S
 RUNS ?= 3

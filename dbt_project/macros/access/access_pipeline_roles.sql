@@ -14,7 +14,7 @@
     roles `access_refresh()` creates. Grants on `raw_*` tables are re-applied here on every build,
     and default privileges cover the tables a later load creates.
 #}
-{% macro access_pipeline_roles() %}
+{% macro postgres__access_pipeline_roles() %}
 do $access_pipeline_roles$
 declare
     raw_schema text;

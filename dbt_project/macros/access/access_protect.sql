@@ -6,7 +6,7 @@
     `marts`, and on-run-end calls for every mart. It touches only its own table: marts built in
     parallel never write the same catalogue row (the schema grant is on-run-start's).
 #}
-{% macro access_protect() %}
+{% macro postgres__access_protect() %}
 select app_meta.protect_mart('{{ this }}'::regclass);
 {% endmacro %}
 

@@ -10,7 +10,7 @@
     whose `manager_rep_id` is them for the dates of those assignment periods only (a rep who
     moves to another manager's team takes their later figures with them), and those teams.
 #}
-{% macro access_refresh(results) %}
+{% macro postgres__access_refresh(results) %}
 select app_meta.protect_mart(c.oid)
 from pg_class as c
 where c.relnamespace = to_regnamespace('marts') and c.relkind in ('r', 'p', 'v');

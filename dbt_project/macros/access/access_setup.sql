@@ -13,7 +13,7 @@
     - spw_app: the app's connection role; NOINHERIT, so it reads nothing until it switches
       (`set local role`) to the viewer who is signed in.
 #}
-{% macro access_setup() %}
+{% macro postgres__access_setup() %}
 do $access_setup$
 declare
     group_role text;

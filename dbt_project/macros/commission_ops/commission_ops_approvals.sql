@@ -23,7 +23,7 @@
     run as their owner, the user dbt runs as), so a manager's approval covers every line of their
     team, and they return or store nothing beyond the caller's reach.
 #}
-{% macro commission_ops_approvals() %}
+{% macro postgres__commission_ops_approvals() %}
 {%- set required = var('month_end_required_approvals', ['manager', 'finance']) %}
 {%- for kind in required if kind not in ['manager', 'finance'] %}
     {{ exceptions.raise_compiler_error(

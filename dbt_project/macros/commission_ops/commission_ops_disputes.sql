@@ -19,7 +19,7 @@
     It also adds this round's new contract columns to a closed-periods store created before them
     (`create_closed_periods_store` creates them in a new store; dbt never alters an existing one).
 -#}
-{% macro commission_ops_disputes() %}
+{% macro postgres__commission_ops_disputes() %}
 -- One dbt invocation at a time replaces these functions and grants (they collide otherwise).
 select pg_advisory_xact_lock(hashtext('spw_commission_ops_disputes'));
 create schema if not exists commission_ops;

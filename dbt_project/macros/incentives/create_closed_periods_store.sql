@@ -54,6 +54,10 @@
 {%- endmacro %}
 
 {% macro create_closed_periods_store() -%}
+    {{ return(adapter.dispatch('create_closed_periods_store')()) }}
+{%- endmacro %}
+
+{% macro default__create_closed_periods_store() -%}
     create schema if not exists incentives_closed;
     create table if not exists incentives_closed.closed_periods (
         period_start date primary key,
@@ -71,5 +75,31 @@
         primary key ({{ store.key | join(', ') }})
     )
     {%- endfor %}
+    {%- endif %}
+{%- endmacro %}
+
+{#- Spark: Parquet tables without keys (nothing enforces them there; the period close writes each
+    period once), one statement per call as Spark SQL takes them. The hook itself renders nothing. -#}
+{% macro spark__create_closed_periods_store() -%}
+    {%- if execute %}
+        {%- do run_query('create schema if not exists incentives_closed') %}
+        {%- do run_query(
+            'create table if not exists incentives_closed.closed_periods ('
+            ~ 'period_start date not null, closed_at timestamp not null, closed_by string not null'
+            ~ ') using parquet'
+        ) %}
+        {%- for store in closed_periods_store_tables() %}
+            {%- set columns = [] %}
+            {%- for column in closed_periods_store_columns(store.mart) %}
+                {%- do columns.append(
+                    column.name ~ ' ' ~ spark_type(column.data_type)
+                    ~ (' not null' if column.not_null else '')
+                ) %}
+            {%- endfor %}
+            {%- do run_query(
+                'create table if not exists incentives_closed.' ~ store.table
+                ~ ' (' ~ columns | join(', ') ~ ') using parquet'
+            ) %}
+        {%- endfor %}
     {%- endif %}
 {%- endmacro %}

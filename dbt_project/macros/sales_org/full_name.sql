@@ -4,7 +4,7 @@
 -#}
 {% macro full_name(first_name, last_name) -%}
     case
-        when coalesce({{ last_name }}, '') ~ '[^\x01-\x7f]' then concat({{ last_name }}, {{ first_name }})
+        when {{ regex_matches('coalesce(' ~ last_name ~ ", '')", '[^\\x01-\\x7f]') }} then concat({{ last_name }}, {{ first_name }})
         else concat_ws(' ', {{ first_name }}, {{ last_name }})
     end
 {%- endmacro %}

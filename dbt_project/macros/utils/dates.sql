@@ -29,3 +29,8 @@
 {% macro day_diff(start_date, end_date) -%}
     {{ dbt.datediff(start_date, end_date, 'day') | trim }}
 {%- endmacro %}
+
+{#- The last day of the month the date `expression` falls in (a month start's month end). -#}
+{% macro month_end(expression) -%}
+    {{ add_days(add_months(month_start(expression), 1), -1) }}
+{%- endmacro %}

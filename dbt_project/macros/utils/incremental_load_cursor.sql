@@ -9,20 +9,20 @@
     missed: only an overlapping run of two jobs loading the same source could do that.
 -#}
 {% macro incremental_load_cursor() -%}
-    select coalesce(max(cast(_dlt_load_id as numeric)), 0) as last_load_id
+    select coalesce(max(cast(_dlt_load_id as {{ type_exact_numeric() }})), 0) as last_load_id
     from {{ this }}
 {%- endmacro %}
 
 {#- The row came in a load newer than the model's cursor (`cutoff`, from the macro above). -#}
 {% macro loaded_after_cursor(relation) -%}
-    cast({{ relation }}._dlt_load_id as numeric) > cutoff.last_load_id
+    cast({{ relation }}._dlt_load_id as {{ type_exact_numeric() }}) > cutoff.last_load_id
 {%- endmacro %}
 
 {#- The newest of several dlt load ids (text, as dlt writes them), compared as numbers. -#}
 {% macro newest_load_id(load_ids) -%}
     cast(greatest(
         {%- for load_id in load_ids %}
-        cast({{ load_id }} as numeric){{ ',' if not loop.last }}
+        cast({{ load_id }} as {{ type_exact_numeric() }}){{ ',' if not loop.last }}
         {%- endfor %}
     ) as {{ dbt.type_string() }})
 {%- endmacro %}

@@ -19,3 +19,18 @@
         + percentile_disc(0.5) within group (order by {{ expression }} desc)
     ) / 2
 {%- endmacro %}
+
+{#- Spark's median() and percentile_disc() return a double: the middle values are picked from
+    the sorted list instead, so the median keeps the decimal type (an empty group gives null). -#}
+{% macro spark__median(expression) -%}
+    (
+        try_element_at(
+            array_sort(collect_list({{ expression }})),
+            cast(floor((count({{ expression }}) + 1) / 2) as int)
+        )
+        + try_element_at(
+            array_sort(collect_list({{ expression }})),
+            cast(ceil((count({{ expression }}) + 1) / 2) as int)
+        )
+    ) / 2
+{%- endmacro %}

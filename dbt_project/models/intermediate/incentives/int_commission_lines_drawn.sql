@@ -1,9 +1,8 @@
 {#-
     Recoverable draws and their recoveries for open periods (closed ones are frozen). A period's
     earnings are all its other open lines, adjustments and accepted disputes included (not
-    holds: a hold defers payment, int_commission_lines_held). The carry-forward is sequential
-    (each period needs the balance the previous one left), so `carried` is a recursive CTE over
-    consecutive `period_number`s (1, 2, 3... per rep), from a period 0 owing nothing:
+    holds: a hold defers payment, int_commission_lines_held). The carry-forward runs over each
+    rep's periods in order (`period_number` 1, 2, 3...), from a period 0 owing nothing:
       open period:   draw     = guarantee - earned when earned falls short (else 0)
                      recovery = the smaller of the outstanding balance and earned - guarantee
                      (any earnings when the plan no longer guarantees anything)
@@ -14,8 +13,15 @@
     (`negative_recovery`), the carry-forward of a draw of zero; `write_off` brings it to zero
     with a `negative_write_off` line that is never recovered; `pay_negative` leaves it negative.
     Only a plan with a draw makes `draw` lines.
+
+    The balance is a running sum clamped at zero, so it needs no recursion (`carried`): with
+    step x = draw - recoverable (open) or frozen draw - frozen recovery (closed) and S(n) the
+    running sum of the steps, the balance after period n is S(n) - m(n), where m(n) is the
+    lowest of 0 and, for every open period k <= n, S(k - 1) and S(k). (An open period clamps the
+    balance it starts from and the one it leaves at zero; a closed one adds its frozen step as
+    it is.) The balance an open period starts from is S(n - 1) - m(n - 1).
 -#}
-with recursive
+with
 
 rep_periods as (
     select * from {{ ref('int_rep_periods_planned') }}
@@ -152,48 +158,70 @@ period_amounts as (
     from floored
 ),
 
-carried as (
-    -- Period 0 of every rep: nothing drawn, nothing outstanding; each step then adds a period.
+stepped as (
+    -- what each period adds to the balance: its draw less what it recovers
     select
         rep_id,
-        cast(0 as bigint) as period_number,
-        cast(0 as numeric) as draw_amount,
-        cast(0 as numeric) as recovery_amount,
-        cast(0 as numeric) as balance_after_amount
+        period_number,
+        is_closed,
+        draw_amount,
+        recoverable_amount,
+        closed_recovery_amount,
+        draw_amount - case
+            when is_closed then closed_recovery_amount else recoverable_amount
+        end as step_amount
     from period_amounts
-    where period_number = 1
-    union all
-    -- What is left after an open period: its draw plus whatever its earnings did not repay
-    -- (the balance less the recovery, min(balance, recoverable), is max(balance - recoverable, 0)).
+),
+
+summed as (
     select
-        next_period.rep_id,
-        next_period.period_number,
-        cast(next_period.draw_amount as numeric) as draw_amount,
-        cast(
-            case
-                when next_period.is_closed then next_period.closed_recovery_amount
-                else least(carried.balance_after_amount, next_period.recoverable_amount)
-            end
-            as numeric
-        ) as recovery_amount,
-        cast(
-            case
-                when next_period.is_closed
-                    then
-                        carried.balance_after_amount
-                        + next_period.draw_amount
-                        - next_period.closed_recovery_amount
-                else
-                    next_period.draw_amount
-                    + greatest(carried.balance_after_amount - next_period.recoverable_amount, 0)
-            end
-            as numeric
-        ) as balance_after_amount
-    from carried
-    inner join period_amounts as next_period
-        on
-            carried.rep_id = next_period.rep_id
-            and carried.period_number + 1 = next_period.period_number
+        *,
+        sum(step_amount) over (
+            partition by rep_id order by period_number
+            rows between unbounded preceding and current row
+        ) as running_amount
+    from stepped
+),
+
+clamps as (
+    -- an open period's clamp points: the running sum before it and after it
+    select
+        *,
+        case
+            when not is_closed then least(running_amount - step_amount, running_amount)
+        end as clamp_amount
+    from summed
+),
+
+floors as (
+    select
+        *,
+        least(0, coalesce(min(clamp_amount) over (
+            partition by rep_id order by period_number
+            rows between unbounded preceding and current row
+        ), 0)) as floor_after_amount,
+        least(0, coalesce(min(clamp_amount) over (
+            partition by rep_id order by period_number
+            rows between unbounded preceding and 1 preceding
+        ), 0)) as floor_before_amount
+    from clamps
+),
+
+carried as (
+    select
+        rep_id,
+        period_number,
+        draw_amount,
+        case
+            when is_closed then closed_recovery_amount
+            else
+                least(
+                    running_amount - step_amount - floor_before_amount,
+                    recoverable_amount
+                )
+        end as recovery_amount,
+        running_amount - floor_after_amount as balance_after_amount
+    from floors
 ),
 
 movements as (
@@ -254,8 +282,8 @@ final as (
         rep_id,
         period_start,
         'rep_period' as source_type,
-        rep_id || '/' || to_char(period_start, 'YYYY-MM') as source_id,
-        cast(period_start + interval '1 month - 1 day' as date) as source_date,
+        rep_id || '/' || {{ year_month_text('period_start') }} as source_id,
+        {{ month_end('period_start') }} as source_date,
         plan_id,
         plan_version,
         rule,

@@ -1,0 +1,52 @@
+{#-
+    What only PostgreSQL does (docs/spark.md, "What stays on PostgreSQL"): the app's roles and
+    row-level security (macros/access) and month-end's role-checked decisions
+    (macros/commission_ops) live beside the app, in its PostgreSQL. The hooks of dbt_project.yml
+    call these names; each dispatches to the `postgres__` macro, and on any other engine renders
+    nothing, so the hook is skipped. Marts built on Spark are published into the app's
+    PostgreSQL, where these run.
+-#}
+
+{% macro access_setup() -%}
+    {{ return(adapter.dispatch('access_setup')()) }}
+{%- endmacro %}
+
+{% macro access_pipeline_roles() -%}
+    {{ return(adapter.dispatch('access_pipeline_roles')()) }}
+{%- endmacro %}
+
+{% macro access_protect() -%}
+    {{ return(adapter.dispatch('access_protect')()) }}
+{%- endmacro %}
+
+{% macro access_refresh(results) -%}
+    {{ return(adapter.dispatch('access_refresh')(results)) }}
+{%- endmacro %}
+
+{% macro commission_ops_approvals() -%}
+    {{ return(adapter.dispatch('commission_ops_approvals')()) }}
+{%- endmacro %}
+
+{% macro commission_ops_disputes() -%}
+    {{ return(adapter.dispatch('commission_ops_disputes')()) }}
+{%- endmacro %}
+
+{% macro default__access_setup() %}{% endmacro %}
+{% macro default__access_pipeline_roles() %}{% endmacro %}
+{% macro default__access_protect() %}{% endmacro %}
+{% macro default__access_refresh(results) %}{% endmacro %}
+{% macro default__commission_ops_approvals() %}{% endmacro %}
+{% macro default__commission_ops_disputes() %}{% endmacro %}
+
+{#- `analyze` after an intermediate table is built: the planner's statistics. -#}
+{% macro analyze_relation(relation) -%}
+    {{ return(adapter.dispatch('analyze_relation')(relation)) }}
+{%- endmacro %}
+
+{% macro default__analyze_relation(relation) -%}
+    analyze {{ relation }}
+{%- endmacro %}
+
+{% macro spark__analyze_relation(relation) -%}
+    analyze table {{ relation }} compute statistics
+{%- endmacro %}
