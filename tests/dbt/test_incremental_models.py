@@ -10,12 +10,12 @@ oldest history imported last).
 
 from __future__ import annotations
 
-import io
 import uuid
 from collections.abc import Iterator
 
 import psycopg2
 import pytest
+from fixtures.staging_copy import copy_staging
 from psycopg2 import sql
 
 from ingestion.platform.warehouse_url import drop_database, ensure_database, with_database
@@ -27,52 +27,6 @@ LOAD_ID = "_dlt_load_id"
 FIRST_LOAD_ID = 1_700_000_001
 
 
-def _staging_columns(cur) -> dict[str, list[tuple[str, str]]]:
-    cur.execute(
-        """
-        select c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
-        from pg_attribute as a
-        join pg_class as c on c.oid = a.attrelid
-        join pg_namespace as n on n.oid = c.relnamespace
-        where n.nspname = 'staging' and a.attnum > 0 and not a.attisdropped
-        order by c.relname, a.attnum
-        """
-    )
-    relations: dict[str, list[tuple[str, str]]] = {}
-    for relation, column, data_type in cur.fetchall():
-        relations.setdefault(relation, []).append((column, data_type))
-    return relations
-
-
-def _copy_staging(source_url: str, copy_url: str) -> dict[str, list[tuple[str, str]]]:
-    """Copy every staging relation's rows into tables of schema `staging_copy` at `copy_url`."""
-    source = psycopg2.connect(source_url)
-    copy = psycopg2.connect(copy_url)
-    try:
-        with source.cursor() as read, copy.cursor() as write:
-            relations = _staging_columns(read)
-            write.execute("create schema staging_copy; create schema staging")
-            for relation, columns in relations.items():
-                definition = sql.SQL(", ").join(
-                    sql.SQL("{} {}").format(sql.Identifier(name), sql.SQL(data_type))
-                    for name, data_type in columns
-                )
-                write.execute(
-                    sql.SQL("create table staging_copy.{} ({})").format(
-                        sql.Identifier(relation), definition
-                    )
-                )
-                buffer = io.StringIO()
-                read.copy_expert(f'copy (select * from staging."{relation}") to stdout', buffer)
-                buffer.seek(0)
-                write.copy_expert(f'copy staging_copy."{relation}" from stdin', buffer)
-        copy.commit()
-        return relations
-    finally:
-        source.close()
-        copy.close()
-
-
 @pytest.fixture
 def staged_copy(pipeline_runs, warehouse_url: str) -> Iterator[tuple[str, dict]]:
     """A database of its own holding a copy of every staging relation (dropped afterwards)."""
@@ -81,7 +35,7 @@ def staged_copy(pipeline_runs, warehouse_url: str) -> Iterator[tuple[str, dict]]
     ensure_database(admin_url, name)
     try:
         url = with_database(warehouse_url, name)
-        yield url, _copy_staging(warehouse_url, url)
+        yield url, copy_staging(warehouse_url, url, "staging_copy")
     finally:
         drop_database(admin_url, name)
 

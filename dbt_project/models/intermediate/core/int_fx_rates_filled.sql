@@ -3,6 +3,8 @@
     currency. A day without a published rate takes the latest earlier rate (weekends, holidays).
     A rate published only the other way round (reporting -> currency) is inverted; a direct rate
     wins when both exist. The reporting currency itself converts at exactly 1 on every day.
+    `_dlt_load_id` is the load of the published rate a day uses (null for the reporting currency):
+    incremental models rebuild the rows of the days a corrected or newly published rate reaches.
 -#}
 with
 
@@ -23,6 +25,7 @@ published as (
         rate_date,
         from_currency as currency,
         fx_rate,
+        _dlt_load_id,
         1 as preference
     from fx_rates
     where to_currency = '{{ var("reporting_currency") }}'
@@ -31,6 +34,7 @@ published as (
         rate_date,
         to_currency as currency,
         round(1 / fx_rate, 8) as fx_rate,
+        _dlt_load_id,
         2 as preference
     from fx_rates
     where from_currency = '{{ var("reporting_currency") }}' and fx_rate > 0
@@ -41,6 +45,7 @@ ranked as (
         rate_date,
         currency,
         fx_rate,
+        _dlt_load_id,
         row_number() over (partition by rate_date, currency order by preference) as rate_rank
     from published
 ),
@@ -49,7 +54,8 @@ daily as (
     select
         rate_date,
         currency,
-        fx_rate
+        fx_rate,
+        _dlt_load_id
     from ranked
     where rate_rank = 1
 ),
@@ -83,6 +89,7 @@ with_gaps as (
         currency_days.date_day,
         currency_days.currency,
         daily.fx_rate,
+        daily._dlt_load_id,
         count(daily.fx_rate) over (
             partition by currency_days.currency
             order by currency_days.date_day
@@ -99,7 +106,8 @@ filled as (
     select
         date_day as rate_date,
         currency,
-        max(fx_rate) over (partition by currency, rate_group) as fx_rate
+        max(fx_rate) over (partition by currency, rate_group) as fx_rate,
+        max(_dlt_load_id) over (partition by currency, rate_group) as _dlt_load_id
     from with_gaps
     where currency != '{{ var("reporting_currency") }}'
 ),
@@ -108,7 +116,8 @@ reporting_currency_days as (
     select
         date_day as rate_date,
         '{{ var("reporting_currency") }}' as currency,
-        1 as fx_rate
+        1 as fx_rate,
+        cast(null as {{ dbt.type_string() }}) as _dlt_load_id
     from calendar
 ),
 
@@ -116,13 +125,15 @@ final as (
     select
         rate_date,
         currency,
-        cast(fx_rate as numeric(18, 8)) as fx_rate
+        cast(fx_rate as numeric(18, 8)) as fx_rate,
+        cast(_dlt_load_id as {{ dbt.type_string() }}) as _dlt_load_id
     from filled
     union all
     select
         rate_date,
         currency,
-        cast(fx_rate as numeric(18, 8)) as fx_rate
+        cast(fx_rate as numeric(18, 8)) as fx_rate,
+        cast(_dlt_load_id as {{ dbt.type_string() }}) as _dlt_load_id
     from reporting_currency_days
 )
 

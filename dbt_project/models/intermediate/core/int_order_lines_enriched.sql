@@ -51,6 +51,16 @@ changed_orders as (
     from refunds
     cross join cutoff
     where {{ loaded_after_cursor('refunds') }}
+    union
+    {#- a corrected or newly published rate: the orders of the days it converts #}
+    select orders.order_id
+    from orders
+    inner join fx_rates
+        on
+            orders.order_currency = fx_rates.currency
+            and orders.order_date = fx_rates.rate_date
+    cross join cutoff
+    where {{ loaded_after_cursor('fx_rates') }}
 ),
 {% endif %}
 
@@ -154,7 +164,7 @@ lines_with_refunds as (
             'scoped_lines._dlt_load_id',
             'orders._dlt_load_id',
             'coalesce(order_refund_activity.refunds_load_id, 0)',
-        ]) }} as _dlt_load_id,
+        ]) }} as lines_load_id,
         scoped_lines.source_system
     from scoped_lines
     inner join orders
@@ -175,7 +185,11 @@ converted as (
         fx_rates.fx_rate,
         round(lines_with_refunds.gross_amount * fx_rates.fx_rate, 2) as gross_reporting_amount,
         round(lines_with_refunds.refunded_amount * fx_rates.fx_rate, 2)
-            as refunded_reporting_amount
+            as refunded_reporting_amount,
+        {{ newest_load_id([
+            'lines_with_refunds.lines_load_id',
+            "coalesce(fx_rates._dlt_load_id, '0')",
+        ]) }} as _dlt_load_id
     from lines_with_refunds
     left join fx_rates
         on

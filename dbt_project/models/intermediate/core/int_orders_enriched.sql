@@ -1,3 +1,32 @@
+{#-
+    Incremental by order, on the dlt load cursor (delete+insert on `order_id`). An order's row is
+    rebuilt when a change reaches it; the cascade of this model:
+    - the order came in a new load (status, rep, date, customer...);
+    - one of its lines did: `int_order_lines_enriched`'s load id is the newest of the line, the
+      order, its refunds and the FX rate of its day;
+    - the FX rate of its day was corrected (an order without lines is worth 0 at that rate);
+    - another order of its customer changed, or an order moved to or from its customer
+      (`is_first_order` ranks the customer's completed orders);
+    - the team it is credited to changed (an org file changed an assignment or a team's region):
+      the org files carry no load id, so the credited team of every order is looked up again
+      and compared with the built one (a join on the small org table; no line sums).
+    A row rebuilt because another order of its customer changed takes the newest load of the
+    run as its `_dlt_load_id`, so `fct_orders` copies it; rows whose team alone changed keep
+    theirs (`fct_orders` compares the teams itself).
+-#}
+{{
+    config(
+        materialized='incremental',
+        unique_key='order_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+        indexes=[
+            {'columns': ['order_id']},
+            {'columns': ['customer_id']},
+        ],
+    )
+}}
+
 with
 
 orders as (
@@ -12,6 +41,85 @@ fx_rates as (
     select * from {{ ref('int_fx_rates_filled') }}
 ),
 
+{% if is_incremental() %}
+cutoff as (
+    {{ incremental_load_cursor() }}
+),
+
+changed_inputs as (
+    select
+        orders.order_id,
+        cast(orders._dlt_load_id as numeric) as load_id
+    from orders
+    cross join cutoff
+    where {{ loaded_after_cursor('orders') }}
+    union all
+    select
+        order_lines.order_id,
+        cast(order_lines._dlt_load_id as numeric) as load_id
+    from order_lines
+    cross join cutoff
+    where {{ loaded_after_cursor('order_lines') }}
+    union all
+    select
+        orders.order_id,
+        cast(fx_rates._dlt_load_id as numeric) as load_id
+    from orders
+    inner join fx_rates
+        on
+            orders.order_currency = fx_rates.currency
+            and orders.order_date = fx_rates.rate_date
+    cross join cutoff
+    where {{ loaded_after_cursor('fx_rates') }}
+),
+
+run_load as (
+    select max(load_id) as load_id
+    from changed_inputs
+),
+
+every_credited_team as (
+    {{ assign_teams_on_date('orders', ['order_id'], 'owner_id', 'order_date') }}
+),
+
+reassigned_orders as (
+    select built.order_id
+    from {{ this }} as built
+    left join every_credited_team
+        on built.order_id = every_credited_team.order_id
+    where
+        coalesce(built.team_id, '') != coalesce(every_credited_team.team_id, '')
+        or coalesce(built.region_id, '') != coalesce(every_credited_team.region_id, '')
+),
+
+changed_customers as (
+    select orders.customer_id
+    from orders
+    where orders.order_id in (select changed_inputs.order_id from changed_inputs)
+    union
+    select built.customer_id
+    from {{ this }} as built
+    where built.order_id in (select changed_inputs.order_id from changed_inputs)
+),
+
+rebuilt_orders as (
+    select orders.order_id
+    from orders
+    where
+        orders.customer_id in (select changed_customers.customer_id from changed_customers)
+        or orders.order_id in (select reassigned_orders.order_id from reassigned_orders)
+),
+{% endif %}
+
+{#- The orders this run builds: all of them, or (incremental) those a change reached. #}
+scoped_orders as (
+    select orders.*
+    from orders
+    {% if is_incremental() -%}
+    where orders.order_id in (select rebuilt_orders.order_id from rebuilt_orders)
+    {%- endif %}
+),
+
 line_totals as (
     select
         order_id,
@@ -20,8 +128,10 @@ line_totals as (
         sum(refunded_amount) as refunded_amount,
         sum(gross_reporting_amount) as gross_reporting_amount,
         sum(refunded_reporting_amount) as refunded_reporting_amount,
-        max(last_refund_date) as last_refund_date
+        max(last_refund_date) as last_refund_date,
+        max(cast(_dlt_load_id as numeric)) as lines_load_id
     from order_lines
+    where order_id in (select scoped_orders.order_id from scoped_orders)
     group by order_id
 ),
 
@@ -41,8 +151,10 @@ order_totals as (
             when fx_rates.fx_rate is not null then 0
         end as refunded_reporting_amount,
         line_totals.last_refund_date,
-        fx_rates.fx_rate
-    from orders
+        line_totals.lines_load_id,
+        fx_rates.fx_rate,
+        fx_rates._dlt_load_id as fx_load_id
+    from scoped_orders as orders
     left join line_totals
         on orders.order_id = line_totals.order_id
     left join fx_rates
@@ -52,7 +164,7 @@ order_totals as (
 ),
 
 credited_teams as (
-    {{ assign_teams_on_date('orders', ['order_id'], 'owner_id', 'order_date') }}
+    {{ assign_teams_on_date('scoped_orders', ['order_id'], 'owner_id', 'order_date') }}
 ),
 
 first_orders as (
@@ -62,7 +174,11 @@ first_orders as (
             partition by customer_id order by ordered_at, order_id
         ) as completed_order_number
     from orders
-    where status = 'completed'
+    where
+        status = 'completed'
+        {% if is_incremental() -%}
+        and customer_id in (select scoped_orders.customer_id from scoped_orders)
+        {%- endif %}
 ),
 
 final as (
@@ -94,8 +210,16 @@ final as (
             order_totals.gross_reporting_amount - order_totals.refunded_reporting_amount
             as numeric(18, 2)
         ) as net_reporting_amount,
-        orders.source_system
-    from orders
+        orders.source_system,
+        {{ newest_load_id([
+            'orders._dlt_load_id',
+            'coalesce(order_totals.lines_load_id, 0)',
+            "coalesce(order_totals.fx_load_id, '0')",
+        ] + (['coalesce(run_load.load_id, 0)'] if is_incremental() else [])) }} as _dlt_load_id
+    from scoped_orders as orders
+    {% if is_incremental() -%}
+    cross join run_load
+    {%- endif %}
     inner join order_totals
         on orders.order_id = order_totals.order_id
     left join credited_teams

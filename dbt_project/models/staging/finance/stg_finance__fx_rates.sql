@@ -9,7 +9,8 @@ final as (
         rate_date::date as rate_date,
         upper(from_currency) as from_currency,
         upper(to_currency) as to_currency,
-        fx_rate::numeric(18, 8) as fx_rate
+        fx_rate::numeric(18, 8) as fx_rate,
+        _dlt_load_id
     from source
 )
 
