@@ -85,7 +85,7 @@ test-faults: install ## run only the slow fault-injection tests (kill -9, restar
 
 SCALE ?= S
 RUNS ?= 3
-bench: install ## measure every step at SCALE=S|L in a separate warehouse (bench/README.md)
+bench: install ## measure every step at SCALE=S|L|XL in a separate warehouse (bench/README.md)
 	@$(PY) -m bench --scale $(SCALE) --runs $(RUNS)
 
 lint: install ## ruff and sqlfluff

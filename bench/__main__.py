@@ -1,9 +1,10 @@
-"""`make bench SCALE=S|L` (`python -m bench --scale S`): build the demo company at that scale in
-the benchmark's own warehouse and measure every step, each figure the median of `--runs` runs.
+"""`make bench SCALE=S|L|XL` (`python -m bench --scale S`): build the demo company at that scale
+in the benchmark's own warehouse and measure every step, each figure the median of `--runs` runs.
 
 Steps, in order (the last one changes the demo, so it runs last):
 ingest (COPY limit, our orders path, the CRM over HTTP), the end-to-end pipeline on an empty
-warehouse, dbt full build, checks, the app's page queries, dbt after a 1% change.
+warehouse, dbt full build, checks, the app's page queries, then after a 1% change the nightly
+pipeline and dbt's build. XL measures the orders load only (`bench/sharded_orders.py`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import psutil
 
-from bench.environment import SCALES, BenchEnvironment, say
+from bench.environment import SCALE_STEPS, SCALES, BenchEnvironment, say
 
 # Days the demo clock moves for the incremental build: about 1% of the order lines (7 days
 # changed 1.9% at S).
@@ -34,6 +35,8 @@ class Recorder:
     def __init__(self, scale: str, runs: int, earlier: dict[str, Any]) -> None:
         self.runs = runs
         self.each: dict[str, list[float]] = {}
+        # the machine's load average (1, 5, 15 minutes, as `uptime` shows) after each run
+        self.loads: dict[str, list[str]] = {}
         self.results: dict[str, Any] = {
             **earlier,
             "scale": scale,
@@ -50,17 +53,21 @@ class Recorder:
         """Run `once` `runs` times; record the median of every figure it returns."""
         for number in range(self.runs):
             figures = once(number)
+            uptime = "/".join(f"{load:.1f}" for load in os.getloadavg())
             say(
                 f"{step} run {number + 1}/{self.runs}: "
                 + ", ".join(f"{k}={v:,.3f}" for k, v in figures.items())
+                + f" (load {uptime})"
             )
             for key, value in figures.items():
                 self.each.setdefault(key, []).append(value)
+                self.loads.setdefault(key, []).append(uptime)
         load = os.getloadavg()[0]
         for key in figures:
             self.results[key] = statistics.median(self.each[key])
             self.results[f"load_avg_{key}"] = load
             self.results[f"runs_{key}"] = self.runs
+            self.results[f"uptime_{key}"] = self.loads[key]
             self.results[f"measured_at_{key}"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
@@ -135,6 +142,28 @@ def measure_transform(env: BenchEnvironment, rec: Recorder) -> None:
 
 def measure_incremental(env: BenchEnvironment, rec: Recorder, crm: tuple[str, str]) -> None:
     from bench import ingest, transform
+    from bench.process import measure
+    from ingestion.platform.paths import PROJECT_ROOT
+
+    def nightly(number: int) -> dict[str, float]:
+        """The nightly `make pipeline` after a day's worth of changes (about 1% of the rows)."""
+        before = ingest.order_line_stamp(env)
+        env.advance_demo(INCREMENT_DAYS)
+        changed = ingest.changed_order_lines(env, before)
+        log = env.home / f"pipeline-nightly-{number + 1}.log"
+        run = measure(
+            [sys.executable, "-m", "orchestration.run_pipeline"],
+            cwd=PROJECT_ROOT,
+            env=env.variables(),
+            log=log,
+        )
+        if run.returncode != 0:
+            raise RuntimeError(f"the nightly pipeline failed: see {log}")
+        return {
+            "pipeline_nightly_s": run.wall_s,
+            "pipeline_nightly_peak_rss_mib": run.peak_rss_mib,
+            "nightly_change_share": changed / before[0],
+        }
 
     def incremental(_: int) -> dict[str, float]:
         before = ingest.order_line_stamp(env)
@@ -147,6 +176,7 @@ def measure_incremental(env: BenchEnvironment, rec: Recorder, crm: tuple[str, st
             "incremental_change_share": changed / before[0],
         }
 
+    rec.repeat("nightly pipeline", nightly)
     rec.repeat("dbt incremental", incremental)
 
 
@@ -166,26 +196,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
         "--steps",
-        default=",".join(STEPS),
-        help=f"comma-separated subset of {','.join(STEPS)} (the others are not measured)",
+        help=f"comma-separated subset of {','.join(STEPS)} (the others are not measured)"
+        "; default: every step the scale can measure (XL: ingest only)",
     )
     parser.add_argument("--keep", action="store_true", help="leave the bench warehouse running")
     args = parser.parse_args(argv)
-    steps = [step for step in args.steps.split(",") if step]
-    unknown = set(steps) - set(STEPS)
+    possible = list(SCALE_STEPS.get(args.scale, STEPS))
+    steps = [step for step in (args.steps or ",".join(possible)).split(",") if step]
+    unknown = set(steps) - set(possible)
     if unknown:
-        parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
+        parser.error(
+            f"scale {args.scale} cannot measure: {', '.join(sorted(unknown))} "
+            f"(it has {', '.join(possible)}; see bench/README.md)"
+        )
     env = BenchEnvironment(args.scale)
     from bench import report
 
     # a run of some steps keeps the other steps' figures from the scale's previous results
-    earlier = {} if steps == list(STEPS) else report.previous(args.scale)
+    complete = steps == possible
+    earlier = {} if complete else report.previous(args.scale)
     rec = Recorder(args.scale, args.runs, earlier)
     env.start()
     try:
-        started = time.perf_counter()
-        env.build_demo()
-        rec.results["demo_build_s"] = time.perf_counter() - started
+        generated = env.build_demo()
+        rec.results["demo_build_s"] = generated.wall_s
+        rec.results["demo_build_peak_rss_mib"] = generated.peak_rss_mib
+        say(f"demo built in {generated.wall_s:.0f}s, peak RSS {generated.peak_rss_mib:,.0f} MiB")
+        from bench.ingest import order_line_stamp
+
+        rec.results["order_lines"] = order_line_stamp(env)[0]
         # The demo was just rebuilt from its seed: a warehouse loaded before holds rows (and
         # incremental cursors) of a demo clock moved on since, so the 1% change must start from a
         # fresh load of this demo.
@@ -212,11 +251,15 @@ def main(argv: list[str] | None = None) -> int:
             env.stop_crm()
         else:
             env.stop()
+    if "dbt_incremental_s" in rec.results and "dbt_full_s" in rec.results:
+        rec.results["dbt_incremental_share"] = (
+            rec.results["dbt_incremental_s"] / rec.results["dbt_full_s"]
+        )
     met = report.goals_met(rec.results)
     rec.results.update({f"goal_{name}": ok for name, ok in met.items()})
     rec.results["goals_met"] = all(met.values())  # a goal not measured is not met
     rec.results["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    for path in report.write(rec.results, rec.each, complete=steps == list(STEPS)):
+    for path in report.write(rec.results, rec.each, rec.loads, complete=complete):
         say(f"wrote {path}")
     missed = [name for name, ok in met.items() if ok is False]
     say("every goal met" if not missed else f"goals missed: {', '.join(missed)}")
