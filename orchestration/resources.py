@@ -51,7 +51,7 @@ def dbt_parse_fingerprint() -> str:
     return hashlib.sha256(values.encode()).hexdigest()
 
 
-def ensure_dbt_manifest() -> Path:
+def ensure_dbt_manifest(project: DbtProject = dbt_project) -> Path:
     """Parse the dbt project once per deployment: when its manifest or partial-parse file is
     missing, older than the project's files, or written for another warehouse connection.
 
@@ -59,7 +59,7 @@ def ensure_dbt_manifest() -> Path:
     `target/partial_parse.msgpack`, which dagster-dbt copies into each dbt invocation's own target
     folder, always matches the environment dbt runs in: each invocation then skips parsing. A file
     lock makes processes loading at once parse one after the other, never into the same files."""
-    manifest = dbt_project.manifest_path
+    manifest = project.manifest_path
     target = manifest.parent
     target.mkdir(parents=True, exist_ok=True)
     fingerprint_file = target / PARSE_FINGERPRINT
