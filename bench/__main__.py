@@ -37,6 +37,7 @@ class Recorder:
         self.each: dict[str, list[float]] = {}
         # the machine's load average (1, 5, 15 minutes, as `uptime` shows) after each run
         self.loads: dict[str, list[str]] = {}
+        self.after_step: Callable[[], object] = lambda: None
         self.results: dict[str, Any] = {
             **earlier,
             "scale": scale,
@@ -69,6 +70,7 @@ class Recorder:
             self.results[f"runs_{key}"] = self.runs
             self.results[f"uptime_{key}"] = self.loads[key]
             self.results[f"measured_at_{key}"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        self.after_step()
 
 
 def measure_ingest(env: BenchEnvironment, rec: Recorder) -> None:
@@ -190,6 +192,24 @@ def measure_app(env: BenchEnvironment, rec: Recorder) -> None:
         rec.results[f"app_page_ms_{page.removeprefix('app_pages/').removesuffix('.py')}"] = total
 
 
+def save(rec: Recorder, complete: bool, final: bool) -> dict[str, bool | None]:
+    """Write the results so far (after every step, so a run stopped half way keeps its figures);
+    return which goals are met."""
+    from bench import report
+
+    results = rec.results
+    if "dbt_incremental_s" in results and "dbt_full_s" in results:
+        results["dbt_incremental_share"] = results["dbt_incremental_s"] / results["dbt_full_s"]
+    met = report.goals_met(results)
+    results.update({f"goal_{name}": ok for name, ok in met.items()})
+    results["goals_met"] = all(met.values())  # a goal not measured is not met
+    results["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()) if final else None
+    for path in report.write(results, rec.each, rec.loads, complete=complete and final):
+        if final:
+            say(f"wrote {path}")
+    return met
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--scale", choices=sorted(SCALES), default="S")
@@ -216,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     complete = steps == possible
     earlier = {} if complete else report.previous(args.scale)
     rec = Recorder(args.scale, args.runs, earlier)
+    rec.after_step = lambda: save(rec, complete=complete, final=False)
     env.start()
     try:
         generated = env.build_demo()
@@ -225,6 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         from bench.ingest import order_line_stamp
 
         rec.results["order_lines"] = order_line_stamp(env)[0]
+        save(rec, complete=complete, final=False)
         # The demo was just rebuilt from its seed: a warehouse loaded before holds rows (and
         # incremental cursors) of a demo clock moved on since, so the 1% change must start from a
         # fresh load of this demo.
@@ -251,16 +273,7 @@ def main(argv: list[str] | None = None) -> int:
             env.stop_crm()
         else:
             env.stop()
-    if "dbt_incremental_s" in rec.results and "dbt_full_s" in rec.results:
-        rec.results["dbt_incremental_share"] = (
-            rec.results["dbt_incremental_s"] / rec.results["dbt_full_s"]
-        )
-    met = report.goals_met(rec.results)
-    rec.results.update({f"goal_{name}": ok for name, ok in met.items()})
-    rec.results["goals_met"] = all(met.values())  # a goal not measured is not met
-    rec.results["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    for path in report.write(rec.results, rec.each, rec.loads, complete=complete):
-        say(f"wrote {path}")
+    met = save(rec, complete=complete, final=True)
     missed = [name for name, ok in met.items() if ok is False]
     say("every goal met" if not missed else f"goals missed: {', '.join(missed)}")
     return 0 if not missed else 1
