@@ -115,20 +115,9 @@ def measure_crm(env: BenchEnvironment, rec: Recorder, crm: tuple[str, str]) -> N
 
 
 def measure_pipeline(env: BenchEnvironment, rec: Recorder) -> None:
-    from bench.process import measure
-    from ingestion.platform.paths import PROJECT_ROOT
-
     def pipeline(number: int) -> dict[str, float]:
         env.reset_warehouse()
-        log = env.home / f"pipeline-{number + 1}.log"
-        run = measure(
-            [sys.executable, "-m", "orchestration.run_pipeline"],
-            cwd=PROJECT_ROOT,
-            env=env.variables(),
-            log=log,
-        )
-        if run.returncode != 0:
-            raise RuntimeError(f"the pipeline failed: see {log}")
+        run = env.run_pipeline(f"pipeline-{number + 1}.log")
         return {"pipeline_wall_s": run.wall_s, "pipeline_peak_rss_mib": run.peak_rss_mib}
 
     rec.repeat("pipeline", pipeline)
@@ -144,23 +133,13 @@ def measure_transform(env: BenchEnvironment, rec: Recorder) -> None:
 
 def measure_incremental(env: BenchEnvironment, rec: Recorder, crm: tuple[str, str]) -> None:
     from bench import ingest, transform
-    from bench.process import measure
-    from ingestion.platform.paths import PROJECT_ROOT
 
     def nightly(number: int) -> dict[str, float]:
         """The nightly `make pipeline` after a day's worth of changes (about 1% of the rows)."""
         before = ingest.order_line_stamp(env)
         env.advance_demo(INCREMENT_DAYS)
         changed = ingest.changed_order_lines(env, before)
-        log = env.home / f"pipeline-nightly-{number + 1}.log"
-        run = measure(
-            [sys.executable, "-m", "orchestration.run_pipeline"],
-            cwd=PROJECT_ROOT,
-            env=env.variables(),
-            log=log,
-        )
-        if run.returncode != 0:
-            raise RuntimeError(f"the nightly pipeline failed: see {log}")
+        run = env.run_pipeline(f"pipeline-nightly-{number + 1}.log")
         return {
             "pipeline_nightly_s": run.wall_s,
             "pipeline_nightly_peak_rss_mib": run.peak_rss_mib,

@@ -148,6 +148,20 @@ class BenchEnvironment:
             raise RuntimeError(f"building the demo failed: see {log}")
         return run
 
+    def run_pipeline(self, log_name: str) -> ProcessRun:
+        """`make pipeline`'s job once (`python -m orchestration.run_pipeline`), timed with the peak
+        memory of its process tree; its output goes to `log_name` in the benchmark's home."""
+        log = self.home / log_name
+        run = measure(
+            [sys.executable, "-m", "orchestration.run_pipeline"],
+            cwd=PROJECT_ROOT,
+            env=self.variables(),
+            log=log,
+        )
+        if run.returncode != 0:
+            raise RuntimeError(f"the pipeline failed: see {log}")
+        return run
+
     def advance_demo(self, days: int) -> None:
         """Move the demo clock: new orders and leads, moved deals (the CRM server follows)."""
         self.run([sys.executable, "-m", "ingestion.demo", "advance", "--days", str(days)])

@@ -22,12 +22,14 @@ from orchestration.locks import advisory_lock
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# Where a dbt command line finds the project and its profile.
+DBT_PROJECT_FLAGS = ("--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR))
 
 
 # dbt rejects its partial-parse file (and parses the whole project again, about 10 s) when the
 # profile's connection or a variable the project reads has changed since it was written. Dagster
 # seeds every dbt invocation's own target folder with `target/partial_parse.msgpack`, so that file
-# must match the environment the runs use: its fingerprint is kept beside it.
+# must match the environment the runs use: the fingerprint of that environment is kept beside it.
 PARSE_FINGERPRINT = "parse_environment.sha256"
 ENV_VAR_CALL = re.compile(r"env_var\(\s*['\"](\w+)['\"]")
 
@@ -51,14 +53,17 @@ def dbt_parse_fingerprint() -> str:
     return hashlib.sha256(values.encode()).hexdigest()
 
 
-def ensure_dbt_manifest(project: DbtProject = dbt_project) -> Path:
-    """Parse the dbt project once per deployment: when its manifest or partial-parse file is
-    missing, older than the project's files, or written for another warehouse connection.
+def ensure_dbt_manifest(project: DbtProject = dbt_project, *, for_dbt_run: bool = False) -> Path:
+    """Parse the dbt project when its manifest or partial-parse file is missing or older than
+    the project's files: once per deployment, wherever the definitions load (the code location,
+    each run's step processes, `make pipeline`).
 
-    Every process that loads the definitions calls this (the code location, each run's steps), so
-    `target/partial_parse.msgpack`, which dagster-dbt copies into each dbt invocation's own target
-    folder, always matches the environment dbt runs in: each invocation then skips parsing. A file
-    lock makes processes loading at once parse one after the other, never into the same files."""
+    `for_dbt_run`: about to run dbt in this environment, so also parse when the partial-parse
+    file was written for another warehouse connection (dbt would reject it). dagster-dbt copies
+    `target/partial_parse.msgpack` into each invocation's own target folder, so every invocation
+    after the first on a connection skips parsing. Only a process that runs dbt pays that parse,
+    and it would have parsed anyway. A file lock makes processes parse one after the other, never
+    into the same files."""
     manifest = project.manifest_path
     target = manifest.parent
     target.mkdir(parents=True, exist_ok=True)
@@ -66,25 +71,18 @@ def ensure_dbt_manifest(project: DbtProject = dbt_project) -> Path:
     with open(target / ".parse.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         fingerprint = dbt_parse_fingerprint()
+        other_connection = for_dbt_run and (
+            not fingerprint_file.exists() or fingerprint_file.read_text() != fingerprint
+        )
         if (
-            not manifest.exists()
+            other_connection
+            or not manifest.exists()
             or not (target / "partial_parse.msgpack").exists()
-            or not fingerprint_file.exists()
-            or fingerprint_file.read_text() != fingerprint
             or _dbt_sources_changed(manifest)
         ):
             subprocess.run(
-                [
-                    str(DBT_EXECUTABLE),
-                    "parse",
-                    "--quiet",
-                    "--project-dir",
-                    str(DBT_PROJECT_DIR),
-                    "--profiles-dir",
-                    str(DBT_PROJECT_DIR),
-                    "--target-path",
-                    str(target),
-                ],
+                [str(DBT_EXECUTABLE), "parse", "--quiet", *DBT_PROJECT_FLAGS]
+                + ["--target-path", str(target)],
                 check=True,
             )
             fingerprint_file.write_text(fingerprint)

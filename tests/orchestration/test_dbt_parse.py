@@ -13,6 +13,7 @@ from dagster_dbt import DbtProject
 from orchestration.resources import (
     DBT_EXECUTABLE,
     DBT_PROJECT_DIR,
+    DBT_PROJECT_FLAGS,
     PARSE_FINGERPRINT,
     dbt_parse_fingerprint,
     ensure_dbt_manifest,
@@ -24,13 +25,13 @@ def test_parsed_once_then_reused_until_the_connection_changes(tmp_path, monkeypa
         project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=tmp_path / "target"
     )
     monkeypatch.setenv("WAREHOUSE_PORT", "5432")
-    manifest = ensure_dbt_manifest(project)
+    manifest = ensure_dbt_manifest(project, for_dbt_run=True)
     seed = manifest.parent / "partial_parse.msgpack"
     parsed_at = seed.stat().st_mtime_ns
     assert (manifest.parent / PARSE_FINGERPRINT).read_text() == dbt_parse_fingerprint()
 
-    # the same files and connection: nothing is parsed again (the code location, each step)
-    assert ensure_dbt_manifest(project) == manifest
+    # the same files and connection: nothing is parsed again (each dbt step)
+    assert ensure_dbt_manifest(project, for_dbt_run=True) == manifest
     assert seed.stat().st_mtime_ns == parsed_at
 
     # a dbt invocation as dagster-dbt makes it, in its own target folder seeded with the file
@@ -38,8 +39,7 @@ def test_parsed_once_then_reused_until_the_connection_changes(tmp_path, monkeypa
     invocation.mkdir()
     shutil.copy(seed, invocation)
     subprocess.run(
-        [str(DBT_EXECUTABLE), "ls", "--quiet", "--select", "dim_date"]
-        + ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+        [str(DBT_EXECUTABLE), "ls", "--quiet", "--select", "dim_date", *DBT_PROJECT_FLAGS]
         + ["--target-path", str(invocation), "--log-path", str(invocation)],
         check=True,
         capture_output=True,
@@ -47,8 +47,11 @@ def test_parsed_once_then_reused_until_the_connection_changes(tmp_path, monkeypa
     )
     assert "no changes found, skipping parsing" in (invocation / "dbt.log").read_text()
 
-    # another warehouse (dbt would reject the file): parsed again, for that connection
+    # another warehouse (dbt would reject the file): loading the definitions parses nothing...
     monkeypatch.setenv("WAREHOUSE_PORT", "5999")
     ensure_dbt_manifest(project)
+    assert seed.stat().st_mtime_ns == parsed_at
+    # ...the step about to run dbt parses once, for that connection
+    ensure_dbt_manifest(project, for_dbt_run=True)
     assert seed.stat().st_mtime_ns != parsed_at
     assert (manifest.parent / PARSE_FINGERPRINT).read_text() == dbt_parse_fingerprint()
