@@ -10,9 +10,9 @@ the next: peak memory is one L company. The 60 reps and the 11 products are shar
 company's would be. Shard 0 is exactly the L demo's orders database.
 
 Rows go in by `COPY ... FROM STDIN (FORMAT csv)`, the CSV written by Arrow's multi-threaded
-writer (pandas' `to_csv` took 30 s per L company). Only the orders database is built: the CRM,
-the finance files and `demo-advance` need the demo's whole-company simulation, which XL cannot
-afford (see bench/README.md).
+writer (pandas' `to_csv` took 30 s per L company at load 6). Only the orders database is built:
+the CRM, the finance files and `demo-advance` need the demo's whole-company simulation, which XL
+cannot afford (see bench/README.md).
 """
 
 from __future__ import annotations
