@@ -254,7 +254,10 @@ def main(argv: list[str] | None = None) -> int:
             env.stop()
     met = save(rec, complete=complete, final=True)
     missed = [name for name, ok in met.items() if ok is False]
-    say("every goal met" if not missed else f"goals missed: {', '.join(missed)}")
+    unmeasured = [name for name, ok in met.items() if ok is None]
+    if unmeasured:
+        say(f"goals not measured: {', '.join(unmeasured)}")
+    say("every measured goal met" if not missed else f"goals missed: {', '.join(missed)}")
     return 0 if not missed else 1
 
 
