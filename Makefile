@@ -90,7 +90,7 @@ test-spark: install ## the Spark suite: the project on a local SparkSession (nee
 
 SCALE ?= S
 RUNS ?= 3
-bench: install ## measure every step at SCALE=S|L in a separate warehouse (bench/README.md)
+bench: install ## measure every step at SCALE=S|L|XL in a separate warehouse (bench/README.md)
 	@$(PY) -m bench --scale $(SCALE) --runs $(RUNS)
 
 lint: install ## ruff and sqlfluff

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.process import ProcessRun, measure
 from ingestion.demo.crm_service import _answers
 from ingestion.platform.embedded import EmbeddedServer
 from ingestion.platform.paths import PROJECT_ROOT
@@ -30,8 +31,12 @@ from ingestion.platform.warehouse_url import (
 BENCH_ROOT = PROJECT_ROOT / ".state" / "bench"
 # `python -m ingestion.demo build --scale N`: 80 makes over 200,000 deals and 1,000,000 order lines
 # up to today (the generator's own note), 8 a tenth of that. The 2026-11-23 results used 7 and 70
-# (92,969 and 965,465 order lines).
-SCALES = {"S": 8.0, "L": 80.0}
+# (92,969 and 965,465 order lines). XL is ten L companies side by side (`bench/sharded_orders.py`):
+# the orders database only, in the memory of one L company.
+SCALES = {"S": 8.0, "L": 80.0, "XL": 800.0}
+XL_SHARDS = 10
+# The steps each scale can measure: XL has no CRM, finance files or demo clock (see sharded_orders).
+SCALE_STEPS = {"XL": ("ingest",)}
 DEMO_SEED = 7
 DEMO_ORDERS_DATABASE = "demo_orders"
 
@@ -106,14 +111,20 @@ class BenchEnvironment:
             print(result.stderr.strip(), file=sys.stderr, flush=True)
         return result
 
-    def build_demo(self) -> None:
-        """The demo company at this scale, rebuilt from its seed so every benchmark starts equal."""
+    def build_demo(self) -> ProcessRun:
+        """The demo company at this scale, rebuilt from its seed so every benchmark starts equal;
+        the generator's wall time and peak memory."""
         self.stop_crm()
         shutil.rmtree(self.state_dir / "demo", ignore_errors=True)
-        self.run(
+        if self.scale == "XL":
+            ensure_database(with_database(self.url, "postgres"), DEMO_ORDERS_DATABASE)
+            shards = SCALES["XL"] / XL_SHARDS
+            return self._generate(
+                ["bench.sharded_orders", "--url", self.orders_url, "--shards", str(XL_SHARDS)]
+                + ["--scale", str(shards), "--seed", str(DEMO_SEED)]
+            )
+        return self._generate(
             [
-                sys.executable,
-                "-m",
                 "ingestion.demo",
                 "build",
                 "--rebuild",
@@ -124,6 +135,32 @@ class BenchEnvironment:
                 str(SCALES[self.scale]),
             ]
         )
+
+    def _generate(self, module_argv: list[str]) -> ProcessRun:
+        log = self.home / "demo-build.log"
+        run = measure(
+            [sys.executable, "-m", *module_argv],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **self.variables()},
+            log=log,
+        )
+        if run.returncode != 0:
+            raise RuntimeError(f"building the demo failed: see {log}")
+        return run
+
+    def run_pipeline(self, log_name: str) -> ProcessRun:
+        """`make pipeline`'s job once (`python -m orchestration.run_pipeline`), timed with the peak
+        memory of its process tree; its output goes to `log_name` in the benchmark's home."""
+        log = self.home / log_name
+        run = measure(
+            [sys.executable, "-m", "orchestration.run_pipeline"],
+            cwd=PROJECT_ROOT,
+            env=self.variables(),
+            log=log,
+        )
+        if run.returncode != 0:
+            raise RuntimeError(f"the pipeline failed: see {log}")
+        return run
 
     def advance_demo(self, days: int) -> None:
         """Move the demo clock: new orders and leads, moved deals (the CRM server follows)."""

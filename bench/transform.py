@@ -49,6 +49,11 @@ def dbt_startup_once(env: BenchEnvironment) -> float:
     return _dbt(env, "ls", "--select", "dim_date")
 
 
+def parse_once(env: BenchEnvironment) -> float:
+    """`dbt parse` into the benchmark's target folder, for this warehouse's connection."""
+    return _dbt(env, "parse")
+
+
 def last_run_elapsed_s(env: BenchEnvironment) -> float:
     """dbt's own elapsed time of the last command (its nodes and hooks, without the startup)."""
     results = json.loads((env.home / "dbt_target" / "run_results.json").read_text())

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import hashlib
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,32 +22,70 @@ from orchestration.locks import advisory_lock
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# Where a dbt command line finds the project and its profile.
+DBT_PROJECT_FLAGS = ("--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR))
+
+
+# dbt rejects its partial-parse file (and parses the whole project again, about 10 s) when the
+# profile's connection or a variable the project reads has changed since it was written. Dagster
+# seeds every dbt invocation's own target folder with `target/partial_parse.msgpack`, so that file
+# must match the environment the runs use: the fingerprint of that environment is kept beside it.
+PARSE_FINGERPRINT = "parse_environment.sha256"
+ENV_VAR_CALL = re.compile(r"env_var\(\s*['\"](\w+)['\"]")
 
 
 def _dbt_sources_changed(manifest: Path) -> bool:
     built = manifest.stat().st_mtime
-    watched = [DBT_PROJECT_DIR / "dbt_project.yml"]
+    watched = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
     for folder in ("models", "macros", "seeds", "snapshots", "tests"):
         watched.extend((DBT_PROJECT_DIR / folder).rglob("*"))
     return any(path.stat().st_mtime > built for path in watched if path.is_file())
 
 
-def ensure_dbt_manifest() -> Path:
-    """Parse the dbt project when its manifest is missing or older than its files."""
-    manifest = dbt_project.manifest_path
-    if not manifest.exists() or _dbt_sources_changed(manifest):
-        subprocess.run(
-            [
-                str(DBT_EXECUTABLE),
-                "parse",
-                "--quiet",
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-            ],
-            check=True,
+def dbt_parse_fingerprint() -> str:
+    """A digest of the values of every environment variable the profile and the project read
+    (the warehouse's host, port, user, database...): what dbt's partial parsing depends on
+    besides the files. A digest, so no password is written to disk."""
+    names: set[str] = set()
+    for name in ("profiles.yml", "dbt_project.yml"):
+        names.update(ENV_VAR_CALL.findall((DBT_PROJECT_DIR / name).read_text()))
+    values = "\0".join(f"{name}={os.environ.get(name, '')}" for name in sorted(names))
+    return hashlib.sha256(values.encode()).hexdigest()
+
+
+def ensure_dbt_manifest(project: DbtProject = dbt_project, *, for_dbt_run: bool = False) -> Path:
+    """Parse the dbt project when its manifest or partial-parse file is missing or older than
+    the project's files: once per deployment, wherever the definitions load (the code location,
+    each run's step processes, `make pipeline`).
+
+    `for_dbt_run`: about to run dbt in this environment, so also parse when the partial-parse
+    file was written for another warehouse connection (dbt would reject it). dagster-dbt copies
+    `target/partial_parse.msgpack` into each invocation's own target folder, so every invocation
+    after the first on a connection skips parsing. Only a process that runs dbt pays that parse,
+    and it would have parsed anyway. A file lock makes processes parse one after the other, never
+    into the same files."""
+    manifest = project.manifest_path
+    target = manifest.parent
+    target.mkdir(parents=True, exist_ok=True)
+    fingerprint_file = target / PARSE_FINGERPRINT
+    with open(target / ".parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        fingerprint = dbt_parse_fingerprint()
+        other_connection = for_dbt_run and (
+            not fingerprint_file.exists() or fingerprint_file.read_text() != fingerprint
         )
+        if (
+            other_connection
+            or not manifest.exists()
+            or not (target / "partial_parse.msgpack").exists()
+            or _dbt_sources_changed(manifest)
+        ):
+            subprocess.run(
+                [str(DBT_EXECUTABLE), "parse", "--quiet", *DBT_PROJECT_FLAGS]
+                + ["--target-path", str(target)],
+                check=True,
+            )
+            fingerprint_file.write_text(fingerprint)
     return manifest
 
 

@@ -41,6 +41,7 @@ from dagster_dbt import DbtCliResource
 from ingestion.platform.warehouse_url import warehouse_url
 from orchestration.defs.quality.guard import require_audited_suites_pass
 from orchestration.defs.quality.publish import AUDIT_SCHEMA, publish_tables
+from orchestration.resources import ensure_dbt_manifest
 
 PERIOD_CLOSE_JOB_NAME = "close_commission_period"
 PERIOD_FORMAT = "%Y-%m"
@@ -201,6 +202,7 @@ def _freeze_payments_closed_before(cur: Any) -> int:
 def rebuild_incentive_marts(dbt: DbtCliResource, run_id: str) -> dict[str, int]:
     """Rebuild, test, check and publish the incentive marts so they show the closed months."""
     selection = "path:models/intermediate/incentives path:models/marts/incentives"
+    ensure_dbt_manifest(for_dbt_run=True)
     dbt.cli(
         ["build", "--select", selection, "--exclude-resource-type", "unit_test"],
         raise_on_error=True,

@@ -39,5 +39,6 @@ def warehouse_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) ->
     dbt's unit tests check the SQL of the metric formulas on fixed inputs, so they run where the
     SQL changes (`make test`: tests/dbt/test_unit_tests.py), not on every scheduled build."""
     with advisory_lock(warehouse_url(), "dbt_build", log=context.log.info):
+        ensure_dbt_manifest(for_dbt_run=True)  # parse once for this connection, not per run
         build = ["build", "--exclude-resource-type", "unit_test"]
         yield from dbt.cli(build, context=context).stream()
