@@ -49,21 +49,21 @@ cutoff as (
 changed_inputs as (
     select
         orders.order_id,
-        cast(orders._dlt_load_id as numeric) as load_id
+        cast(orders._dlt_load_id as {{ type_exact_numeric() }}) as load_id
     from orders
     cross join cutoff
     where {{ loaded_after_cursor('orders') }}
     union all
     select
         order_lines.order_id,
-        cast(order_lines._dlt_load_id as numeric) as load_id
+        cast(order_lines._dlt_load_id as {{ type_exact_numeric() }}) as load_id
     from order_lines
     cross join cutoff
     where {{ loaded_after_cursor('order_lines') }}
     union all
     select
         orders.order_id,
-        cast(fx_rates._dlt_load_id as numeric) as load_id
+        cast(fx_rates._dlt_load_id as {{ type_exact_numeric() }}) as load_id
     from orders
     inner join fx_rates
         on
@@ -129,7 +129,7 @@ line_totals as (
         sum(gross_reporting_amount) as gross_reporting_amount,
         sum(refunded_reporting_amount) as refunded_reporting_amount,
         max(last_refund_date) as last_refund_date,
-        max(cast(_dlt_load_id as numeric)) as lines_load_id
+        max(cast(_dlt_load_id as {{ type_exact_numeric() }})) as lines_load_id
     from order_lines
     where order_id in (select scoped_orders.order_id from scoped_orders)
     group by order_id
