@@ -5,7 +5,13 @@ source as (
 ),
 
 deletions as (
-    select * from {{ ref('stg_jiandaoyun__deleted_records') }}
+    -- staging reads sources only: the deletions as stg_jiandaoyun__deleted_records names them
+    select
+        form,
+        data_id::text as record_id,
+        is_deleted,
+        _dlt_load_id
+    from {{ source('jiandaoyun', 'deleted_records') }}
     where form = 'contacts'
 ),
 

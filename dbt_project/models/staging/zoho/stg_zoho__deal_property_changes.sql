@@ -29,7 +29,8 @@ properties as (
         id,
         modified_time,
         'amount' as property_name,
-        amount::numeric(18, 2)::text as property_value
+        amount::numeric(18, 2)::text as property_value,
+        _dlt_load_id
     from live
     union all
     select
@@ -37,7 +38,8 @@ properties as (
         id,
         modified_time,
         'close_date' as property_name,
-        closing_date::date::text as property_value
+        closing_date::date::text as property_value,
+        _dlt_load_id
     from live
 ),
 
@@ -62,7 +64,8 @@ final as (
         modified_time::timestamptz as changed_at,
         property_value as new_value,
         previous_value as old_value,
-        'zoho' as source_system
+        'zoho' as source_system,
+        _dlt_load_id
     from ordered
     where version_number = 1 or previous_value is distinct from property_value
 )

@@ -15,8 +15,23 @@ closed_stages as (
     where forecast_type in ('Closed Won', 'Closed Lost')
 ),
 
+stage_history as (
+    -- staging reads sources only: the stage changes as stg_zoho__deal_stage_changes finds them
+    select
+        deal_id::text as deal_id,
+        stage,
+        modified_time::timestamptz as changed_at,
+        lag(stage) over (partition by deal_id order by modified_time, id) as previous_stage
+    from {{ source('zoho', 'deal_stage_history') }}
+),
+
 stage_changes as (
-    select * from {{ ref('stg_zoho__deal_stage_changes') }}
+    select
+        deal_id,
+        stage as stage_id,
+        changed_at
+    from stage_history
+    where previous_stage is null or previous_stage <> stage
 ),
 
 entered_current_stage as (
@@ -27,7 +42,7 @@ entered_current_stage as (
     from source
     inner join stage_changes
         on
-            source.id = stage_changes.deal_id
+            source.id::text = stage_changes.deal_id
             and source.stage = stage_changes.stage_id
     group by source.id
 ),
