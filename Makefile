@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install warehouse demo demo-advance demo-remove dagster-home pipeline run serve test test-fast test-faults test-spark lint stop dbt-docs close-period statement payroll accrual backup restore bench screenshot
+.PHONY: help install warehouse demo demo-advance demo-remove dagster-home pipeline run serve test test-fast test-e2e test-faults test-spark lint stop dbt-docs close-period statement payroll accrual backup restore bench screenshot
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -74,11 +74,14 @@ backup: warehouse ## dump what cannot be rebuilt (closed months, approvals, disp
 restore: warehouse ## restore a backup (default the newest): make restore [FILE=path] [FORCE=1], then make pipeline
 	@$(PY) -m ingestion.platform.backup restore $(if $(FILE),--file "$(FILE)") $(if $(filter 1,$(FORCE)),--force)
 
-test: install ## run the whole test suite (the slow fault-injection tests: make test-faults)
+test: install ## run the test suite (the slow end-to-end and fault-injection suites: make test-e2e, make test-faults)
 	@$(PY) -m pytest
 
 test-fast: install ## run only the tests that need no database (pure Python, under a minute)
 	@$(PY) -m pytest -q -m 'not needs_db and not faults'
+
+test-e2e: install ## the slow end-to-end tests: the app in Chromium, backup/restore drills, own data and the demo end to end
+	@$(PY) -m pytest -m e2e
 
 test-faults: install ## run only the slow fault-injection tests (kill -9, restarts, concurrent runs)
 	@$(PY) -m pytest -m faults

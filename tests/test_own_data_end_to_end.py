@@ -30,6 +30,8 @@ from ingestion.platform.warehouse_url import (
     with_database,
 )
 
+pytestmark = pytest.mark.e2e  # `make test-e2e` (CI runs it): slow, end to end
+
 OWN_COMPANY = Path(__file__).resolve().parent / "fixtures" / "own_company"
 OPPORTUNITIES = "opportunities_2016_2017.csv"
 FX_TEST = "assert_every_converted_amount_has_an_fx_rate"

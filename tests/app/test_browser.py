@@ -24,11 +24,14 @@ from ingestion.platform.paths import PROJECT_ROOT
 
 SCREENSHOT = PROJECT_ROOT / ".state" / "test-artifacts" / "app_browser.png"
 
-pytestmark = pytest.mark.skipif(
-    not chromium_installed(),
-    reason="headless Chromium is not installed here (apt-get install chromium chromium-driver; "
-    ".ci/run installs both)",
-)
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not chromium_installed(),
+        reason="headless Chromium is not installed here (apt-get install chromium chromium-driver; "
+        ".ci/run installs both)",
+    ),
+]
 
 
 def _serve(app_users: Path, warehouse_url: str, tmp_path: Path, **extra: str) -> Iterator[str]:

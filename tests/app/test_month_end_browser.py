@@ -14,10 +14,13 @@ from app.browser import (
 )
 from tests.app import test_browser, test_month_end
 
-pytestmark = pytest.mark.skipif(
-    not chromium_installed(),
-    reason="headless Chromium is not installed here (apt-get install chromium chromium-driver)",
-)
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not chromium_installed(),
+        reason="headless Chromium is not installed here (apt-get install chromium chromium-driver)",
+    ),
+]
 # the app served by `streamlit run` on the test warehouse; no approvals left by other tests
 app_url = test_browser.app_url
 clean_month_end = test_month_end.clean_month_end

@@ -18,6 +18,8 @@ from dagster import DagsterInstance
 import tests.incentives.test_period_close as period_close_tests
 from orchestration.demo_closing import close_demo_months, last_month_to_close
 
+pytestmark = pytest.mark.e2e  # `make test-e2e` (CI runs it): slow, end to end
+
 tiny_warehouse = period_close_tests.tiny_warehouse
 monkeypatch_module = period_close_tests.monkeypatch_module
 

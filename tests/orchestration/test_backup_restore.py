@@ -29,6 +29,8 @@ from ingestion.platform.warehouse_url import (
     with_database,
 )
 
+pytestmark = pytest.mark.e2e  # `make test-e2e` (CI runs it): slow, end to end
+
 tiny_warehouse = period_close_tests.tiny_warehouse
 monkeypatch_module = period_close_tests.monkeypatch_module
 

@@ -14,6 +14,8 @@ from ingestion.platform.paths import PROJECT_ROOT
 from ingestion.platform.warehouse_url import drop_database, ensure_database, with_database
 from orchestration.instance import write_instance_config
 
+pytestmark = pytest.mark.e2e  # `make test-e2e` (CI runs it): slow, end to end
+
 
 @pytest.fixture
 def empty_warehouse(warehouse_url: str):
