@@ -9,14 +9,7 @@ stages as (
 ),
 
 deletions as (
-    -- staging reads sources only: the deletions as stg_jiandaoyun__deleted_records names them
-    select
-        form,
-        data_id::text as record_id,
-        is_deleted,
-        _dlt_load_id
-    from {{ source('jiandaoyun', 'deleted_records') }}
-    where form = 'deals'
+    {{ jiandaoyun_deletions('deals') }}
 ),
 
 final as (

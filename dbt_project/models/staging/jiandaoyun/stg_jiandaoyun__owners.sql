@@ -14,14 +14,7 @@ profiles as (
 ),
 
 deletions as (
-    -- staging reads sources only: the deletions as stg_jiandaoyun__deleted_records names them
-    select
-        form,
-        data_id::text as record_id,
-        is_deleted,
-        _dlt_load_id
-    from {{ source('jiandaoyun', 'deleted_records') }}
-    where form = 'members'
+    {{ jiandaoyun_deletions('members') }}
 ),
 
 latest_profiles as (
