@@ -19,20 +19,15 @@ import streamlit as st
 from app.data.connection import CACHE_TTL_S, Reader, engine
 from app.data.reps import CURRENT_REPS
 
-# The team of a rep's month, as `commission_ops.period_lines` assigns it (the assignment in force
-# on the month's first day, else the first one starting in it), so team subtotals here are the
-# figures a manager approves.
+# Lines carry the team of the rep's month (`fct_commission_lines.team_id`), the team
+# `commission_ops.period_lines` approves them with, so team subtotals here are the figures a
+# manager approves; the name is the dimension's.
 _LINES_WITH_TEAM = f"""
     lines_with_team as (
-        select distinct on (lines.commission_line_id)
-            lines.*, assignment.team_id, assignment.team_name
+        select lines.*, teams.team_name
         from marts.fct_commission_lines as lines
-        left join marts.dim_reps as assignment
-            on assignment.rep_id = lines.rep_id
-            and assignment.valid_from < cast(lines.period_start + interval '1 month' as date)
-            and (assignment.valid_to is null or assignment.valid_to > lines.period_start)
+        left join marts.dim_teams as teams on teams.team_id = lines.team_id
         where lines.period_start in (:period, :previous)
-        order by lines.commission_line_id, assignment.valid_from
     ),
     {CURRENT_REPS}
 """

@@ -24,11 +24,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ingestion.demo.fake_api import FaultPlan
+from ingestion.demo.fake_api import FakeApiServer, FaultPlan, JsonHandler
 
 SEARCH_RESULT_CAP = 10_000
 LIST_LIMIT_MAX = 100
@@ -193,15 +192,9 @@ class CrmState:
             return self._data, self._indexes
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     server: CrmServer
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in two writes; with Nagle's algorithm the body waited for the
-    # client's delayed ACK, about 40 ms per answer on a kept-alive connection.
-    disable_nagle_algorithm = True
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  (quiet by default)
-        return
+    content_type = "application/json;charset=utf-8"  # as HubSpot writes it
 
     def do_GET(self) -> None:  # noqa: N802
         self._serve("GET")
@@ -212,10 +205,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, method: str) -> None:
         url = urlsplit(self.path)
         query = {key: values[-1] for key, values in parse_qs(url.query).items()}
-        length = int(self.headers.get("Content-Length") or 0)
-        body = json.loads(self.rfile.read(length) or b"{}") if length else {}
+        body = json.loads(self.read_body() or b"{}")
         if self.headers.get("Authorization") != f"Bearer {self.server.state.token}":
-            self._send(
+            self.send_json(
                 401,
                 {
                     "status": "error",
@@ -224,10 +216,9 @@ class _Handler(BaseHTTPRequestHandler):
                 },
             )
             return
-        number = self.server.count_request(method, url.path, body)
-        fault = self.server.faults.at_request.get(number)
+        fault = self.server.fault_for(self.server.record_request((method, url.path, body)))
         if fault == "429":
-            self._send(
+            self.send_json(
                 429,
                 {
                     "status": "error",
@@ -238,7 +229,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
             return
         if fault == "500":
-            self._send(502, {"status": "error", "message": "Bad gateway"})
+            self.send_json(502, {"status": "error", "message": "Bad gateway"})
             return
         if fault == "slow":
             time.sleep(self.server.faults.slow_s)
@@ -246,25 +237,7 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = self.server.api.route(method, url.path, query, body)
         except KeyError as exc:
             status, payload = 404, {"status": "error", "message": f"unknown {exc}"}
-        self._send(status, payload, truncate=fault == "truncate")
-
-    def _send(
-        self,
-        status: int,
-        payload: dict,
-        headers: dict[str, str] | None = None,
-        truncate: bool = False,
-    ) -> None:
-        raw = json.dumps(payload, ensure_ascii=False).encode()
-        if truncate:
-            raw = raw[: max(1, len(raw) // 2)]
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json;charset=utf-8")
-        self.send_header("Content-Length", str(len(raw)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(raw)
+        self.send_json(status, payload, truncate=fault == "truncate")
 
 
 class CrmApi:
@@ -453,10 +426,10 @@ class CrmApi:
         return {"results": page, **paging}
 
 
-class CrmServer(ThreadingHTTPServer):
-    """The HTTP server; `url` is its base URL once bound."""
+class CrmServer(FakeApiServer):
+    """The fake HubSpot; `requests` holds (method, path, JSON body) per request answered."""
 
-    daemon_threads = True
+    thread_name = "fake-hubspot"
 
     def __init__(
         self,
@@ -465,25 +438,6 @@ class CrmServer(ThreadingHTTPServer):
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        super().__init__((host, port), _Handler)
+        super().__init__(_Handler, faults, host, port)
         self.state = state
         self.api = CrmApi(state)
-        self.faults = faults or FaultPlan()
-        self.requests: list[tuple[str, str, dict]] = []  # method, path, JSON body
-        self._count_lock = threading.Lock()
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def count_request(self, method: str, path: str, body: dict) -> int:
-        with self._count_lock:
-            self.requests.append((method, path, body))
-            return len(self.requests)
-
-    def start_in_thread(self) -> threading.Thread:
-        """Serve in a daemon thread (tests); `shutdown()` stops it."""
-        thread = threading.Thread(target=self.serve_forever, name="fake-hubspot", daemon=True)
-        thread.start()
-        return thread

@@ -1,15 +1,20 @@
-"""Helpers for running one dlt source for real into the test warehouse."""
+"""Helpers for running one dlt source for real into the test warehouse, and for serving the
+fake CRM APIs it reads."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import psycopg2
 import pytest
 from dlt.pipeline.pipeline import Pipeline
 
+from ingestion.demo.fake_api import FakeApiServer
 from ingestion.pipelines import raw_pipeline
+
+ServerT = TypeVar("ServerT", bound=FakeApiServer)
 
 
 @pytest.fixture
@@ -27,3 +32,20 @@ def source_sql(scratch_database: str) -> Callable[[str], None]:
             cur.execute(sql)
 
     return run
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[ServerT], ServerT]]:
+    """Start a fake API server (`ingestion.demo.fake_api`) in a thread and give it back; every
+    server started stops and closes its socket when the test ends, however it ends."""
+    started: list[FakeApiServer] = []
+
+    def start(server: ServerT) -> ServerT:
+        server.start_in_thread()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.shutdown()
+        server.server_close()

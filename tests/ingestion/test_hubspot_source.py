@@ -3,8 +3,7 @@ rate limits and failures, archived records and cursor ties, reruns and changes."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,31 +20,30 @@ from ingestion.sources.hubspot import settings as hubspot_settings
 FAST_RETRIES = {"request_timeout_s": 1.0, "max_attempts": 5, "backoff_factor": 0.05}
 
 
-@contextmanager
-def fake_hubspot(data: CrmData, faults: FaultPlan | None = None) -> Iterator[CrmServer]:
-    server = CrmServer(CrmState(data, TOKEN), faults=faults)
-    server.start_in_thread()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
+@pytest.fixture
+def fake_hubspot(serve) -> Callable[..., CrmServer]:
+    """The fake HubSpot serving `data` with the tiny company's token, `faults` injected."""
+
+    def start(data: CrmData, faults: FaultPlan | None = None) -> CrmServer:
+        return serve(CrmServer(CrmState(data, TOKEN), faults=faults))
+
+    return start
 
 
 def _source(server: CrmServer):
     return hubspot(base_url=server.url, access_token=TOKEN, **FAST_RETRIES)
 
 
-def test_loads_the_portal_through_rate_limits_and_failures(new_pipeline) -> None:
+def test_loads_the_portal_through_rate_limits_and_failures(fake_hubspot, new_pipeline) -> None:
     # requests 2-3: a 429 burst (Retry-After: 1); 5: a 502; 7: JSON cut in half; 9: an answer
     # slower than the 1 s client timeout. Every one is retried; nothing is lost.
     faults = FaultPlan(
         at_request={2: "429", 3: "429", 5: "500", 7: "truncate", 9: "slow"}, slow_s=2.0
     )
     pipeline = new_pipeline("crm")
-    with fake_hubspot(crm_data(), faults) as server:
-        pipeline.run(_source(server))
-        served = len(server.requests)
+    server = fake_hubspot(crm_data(), faults)
+    pipeline.run(_source(server))
+    served = len(server.requests)
     assert served > 9  # the faults were all served
     deals = table_rows(pipeline, "select id, dealstage, is_deleted from {raw}.deals order by id")
     assert deals == [
@@ -99,31 +97,31 @@ def test_loads_the_portal_through_rate_limits_and_failures(new_pipeline) -> None
     ) == [("2001", "Visit", "1005"), ("2005", "Training", None)]
 
 
-def test_a_rerun_loads_nothing_and_a_change_loads_alone(new_pipeline) -> None:
+def test_a_rerun_loads_nothing_and_a_change_loads_alone(fake_hubspot, new_pipeline) -> None:
     data = crm_data()
     pipeline = new_pipeline("crm")
-    with fake_hubspot(data) as server:
-        pipeline.run(_source(server))
-        pipeline.run(_source(server))
-        assert loaded_rows(pipeline) == {}
-        # deal 1004 moves to quote on 03-20 and its close date is pushed to 03-31; deal 1002 is
-        # archived on 03-21
-        deal = next(d for d in data.objects["deals"] if d["id"] == "1004")
-        deal["properties"].update(
-            dealstage="presentationscheduled",
-            closedate="2026-03-31T02:00:00.000Z",
-            hs_lastmodifieddate="2026-03-20T02:00:00.000Z",
-        )
-        deal["history"]["dealstage"].insert(
-            0, {"value": "presentationscheduled", "timestamp": "2026-03-20T02:00:00.000Z"}
-        )
-        deal["history"]["closedate"].insert(
-            0, {"value": "2026-03-31T02:00:00.000Z", "timestamp": "2026-03-20T02:00:00.000Z"}
-        )
-        lost = next(d for d in data.objects["deals"] if d["id"] == "1002")
-        lost.update(archived=True, archivedAt="2026-03-21T02:00:00.000Z")
-        server.state.refresh()
-        pipeline.run(_source(server))
+    server = fake_hubspot(data)
+    pipeline.run(_source(server))
+    pipeline.run(_source(server))
+    assert loaded_rows(pipeline) == {}
+    # deal 1004 moves to quote on 03-20 and its close date is pushed to 03-31; deal 1002 is
+    # archived on 03-21
+    deal = next(d for d in data.objects["deals"] if d["id"] == "1004")
+    deal["properties"].update(
+        dealstage="presentationscheduled",
+        closedate="2026-03-31T02:00:00.000Z",
+        hs_lastmodifieddate="2026-03-20T02:00:00.000Z",
+    )
+    deal["history"]["dealstage"].insert(
+        0, {"value": "presentationscheduled", "timestamp": "2026-03-20T02:00:00.000Z"}
+    )
+    deal["history"]["closedate"].insert(
+        0, {"value": "2026-03-31T02:00:00.000Z", "timestamp": "2026-03-20T02:00:00.000Z"}
+    )
+    lost = next(d for d in data.objects["deals"] if d["id"] == "1002")
+    lost.update(archived=True, archivedAt="2026-03-21T02:00:00.000Z")
+    server.state.refresh()
+    pipeline.run(_source(server))
     # 1004 and 1002 again, and 1004's 3 stage changes and 4 amount and close-date versions
     # (merged: only the new ones are added)
     assert loaded_rows(pipeline) == {
@@ -176,14 +174,16 @@ def _contacts(n: int, tie_from: int, tie_to: int) -> list[dict[str, Any]]:
     return records
 
 
-def test_search_restarts_from_the_last_timestamp_at_10000_results(new_pipeline) -> None:
+def test_search_restarts_from_the_last_timestamp_at_10000_results(
+    fake_hubspot, new_pipeline
+) -> None:
     # 10,450 contacts; those at positions 9,950..10,049 share one timestamp, straddling the cap
     data = CrmData(objects={"contacts": _contacts(10_450, 9_950, 10_050)})
     pipeline = new_pipeline("crm")
-    with fake_hubspot(data) as server:
-        source = hubspot(base_url=server.url, access_token=TOKEN, request_timeout_s=30)
-        pipeline.run(source.with_resources("contacts"))
-        searches = [body for _, path, body in server.requests if path.endswith("/search")]
+    server = fake_hubspot(data)
+    source = hubspot(base_url=server.url, access_token=TOKEN, request_timeout_s=30)
+    pipeline.run(source.with_resources("contacts"))
+    searches = [body for _, path, body in server.requests if path.endswith("/search")]
     # keyset paging (SearchPaginator): every page's query starts at the timestamp the page
     # before ended on, so the starts rise from the epoch and no query pages by offset towards
     # the 10,000 cap, across the tie too (100 records, less than a page of 200)
@@ -197,18 +197,19 @@ def test_search_restarts_from_the_last_timestamp_at_10000_results(new_pipeline) 
 
 
 def test_more_records_on_one_timestamp_than_the_cap_stop_with_a_clear_error(
-    new_pipeline, monkeypatch
+    fake_hubspot, new_pipeline, monkeypatch
 ) -> None:
     # the same rule as at 10,000, with a cap of 1,000 on both sides to keep the test quick
     monkeypatch.setattr(crm_server, "SEARCH_RESULT_CAP", 1_000)
     monkeypatch.setattr(hubspot_settings, "SEARCH_RESULT_CAP", 1_000)
     data = CrmData(objects={"contacts": _contacts(1_300, 0, 1_300)})
-    with fake_hubspot(data) as server, pytest.raises(PipelineStepFailed) as failure:
+    server = fake_hubspot(data)
+    with pytest.raises(PipelineStepFailed) as failure:
         new_pipeline("crm").run(_source(server).with_resources("contacts"))
     assert "more than 1000 records share lastmodifieddate" in str(failure.value)
 
 
-def test_new_properties_evolve_and_broken_deals_are_rejected(new_pipeline) -> None:
+def test_new_properties_evolve_and_broken_deals_are_rejected(fake_hubspot, new_pipeline) -> None:
     data = crm_data()
     deals = {d["id"]: d for d in data.objects["deals"]}
     deals["1001"]["properties"]["hs_priority"] = "high"  # a property the table has not seen
@@ -219,8 +220,8 @@ def test_new_properties_evolve_and_broken_deals_are_rejected(new_pipeline) -> No
         0, {"value": "6,500 元", "timestamp": "2026-02-18T02:00:00.000Z"}
     )
     pipeline = new_pipeline("crm")
-    with fake_hubspot(data) as server:
-        pipeline.run(_source(server).with_resources("deals", "deal_property_history"))
+    server = fake_hubspot(data)
+    pipeline.run(_source(server).with_resources("deals", "deal_property_history"))
     assert table_rows(pipeline, "select id, hs_priority from {raw}.deals order by id") == [
         ("1001", "high"),
         ("1003", None),
@@ -245,7 +246,7 @@ def test_new_properties_evolve_and_broken_deals_are_rejected(new_pipeline) -> No
     ) == [("amount", 1), ("closedate", 2)]
 
 
-def test_a_portal_with_no_calls_loads_an_empty_calls_table(new_pipeline) -> None:
+def test_a_portal_with_no_calls_loads_an_empty_calls_table(fake_hubspot, new_pipeline) -> None:
     """A portal that never logged a call (the type exists, holds nothing) loads everything
     else, and `calls` exists empty with its declared columns, so staging finds it."""
     full = crm_data()
@@ -253,9 +254,9 @@ def test_a_portal_with_no_calls_loads_an_empty_calls_table(new_pipeline) -> None
         objects={**full.objects, "calls": []}, owners=full.owners, pipelines=full.pipelines
     )
     pipeline = new_pipeline("crm")
-    with fake_hubspot(data) as server:
-        pipeline.run(_source(server))
-        pipeline.run(_source(server))  # and again, incrementally, still with none
+    server = fake_hubspot(data)
+    pipeline.run(_source(server))
+    pipeline.run(_source(server))  # and again, incrementally, still with none
     assert table_rows(pipeline, "select count(*) from {raw}.calls") == [(0,)]
     deals = table_rows(pipeline, "select count(*) from {raw}.deals")
     assert deals == [(7,)]

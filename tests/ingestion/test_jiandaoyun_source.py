@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -32,17 +31,14 @@ FAST_RETRIES = {"request_timeout_s": 2.0, "max_attempts": 5, "backoff_factor": 0
 DIRECTORY = {"stages", "members", "departments"}  # reloaded in full every run
 
 
-@contextmanager
-def fake_jiandaoyun(
-    company: JdyCompany, faults: FaultPlan | None = None
-) -> Iterator[JiandaoyunServer]:
-    server = JiandaoyunServer(company, faults=faults)
-    server.start_in_thread()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
+@pytest.fixture
+def fake_jiandaoyun(serve) -> Callable[..., JiandaoyunServer]:
+    """The fake Jiandaoyun open API serving `company`."""
+
+    def start(company: JdyCompany, faults: FaultPlan | None = None) -> JiandaoyunServer:
+        return serve(JiandaoyunServer(company, faults=faults))
+
+    return start
 
 
 def _source(server: JiandaoyunServer, **options: Any):
@@ -68,14 +64,14 @@ def _paths(server: JiandaoyunServer) -> list[str]:
     return [path.rsplit("/", 2)[-2] + "/" + path.rsplit("/", 1)[-1] for path, _ in server.requests]
 
 
-def test_loads_the_app_through_rate_limits_and_failures(new_pipeline) -> None:
+def test_loads_the_app_through_rate_limits_and_failures(fake_jiandaoyun, new_pipeline) -> None:
     # request 2-3: the rate limit (HTTP 400, code 8303); 5: the concurrency limit (HTTP 429);
     # 7: a 502 from the gateway; 9: JSON cut in half. Each is retried with backoff.
     faults = FaultPlan(at_request={2: "limit", 3: "limit", 5: "429", 7: "500", 9: "truncate"})
     pipeline = new_pipeline("jiandaoyun")
-    with fake_jiandaoyun(jiandaoyun_company(crm_data()), faults) as server:
-        pipeline.run(_source(server))
-        served = len(server.requests)
+    server = fake_jiandaoyun(jiandaoyun_company(crm_data()), faults)
+    pipeline.run(_source(server))
+    served = len(server.requests)
     assert served > 9
     # 1006 was deleted in the app before the first load: Jiandaoyun keeps nothing of it
     assert table_rows(
@@ -142,29 +138,30 @@ def test_loads_the_app_through_rate_limits_and_failures(new_pipeline) -> None:
 
 
 def test_a_rerun_loads_nothing_new_and_a_record_saved_on_the_last_stamp_is_not_lost(
+    fake_jiandaoyun,
     new_pipeline,
 ) -> None:
     company = jiandaoyun_company(crm_data())
     pipeline = new_pipeline("jiandaoyun")
-    with fake_jiandaoyun(company) as server:
-        pipeline.run(_source(server))
-        pipeline.run(_source(server))
-        # the directory and the stages are small and reloaded whole; no form record comes again
-        assert set(loaded_rows(pipeline)) == DIRECTORY
-        # the newest deal change is 1007's, 2026-03-10T02:00; another deal is saved in the same
-        # millisecond after the run read: an exclusive filter would never see it
-        deals = _form(company, "deals").records
-        last = max(r["updateTime"] for r in deals)
-        assert last == "2026-03-10T02:00:00.000Z"
-        deals.append({**_record(company, "deals", "1004"), "_id": "1008", "updateTime": last})
-        # and 1004 moves to quote later that day
-        stage = FORM_LAYOUT["deals"][2][1][0]
-        _record(company, "deals", "1004").update(
-            {stage: "Quote/proposal 报价/方案", "updateTime": "2026-03-10T05:00:00.000Z"}
-        )
-        pipeline.run(_source(server).with_resources("deals"))
-        # the range filter starts at the last stamp read, inclusive
-        last_filter = json.loads(server.requests[-1][1])["filter"]
+    server = fake_jiandaoyun(company)
+    pipeline.run(_source(server))
+    pipeline.run(_source(server))
+    # the directory and the stages are small and reloaded whole; no form record comes again
+    assert set(loaded_rows(pipeline)) == DIRECTORY
+    # the newest deal change is 1007's, 2026-03-10T02:00; another deal is saved in the same
+    # millisecond after the run read: an exclusive filter would never see it
+    deals = _form(company, "deals").records
+    last = max(r["updateTime"] for r in deals)
+    assert last == "2026-03-10T02:00:00.000Z"
+    deals.append({**_record(company, "deals", "1004"), "_id": "1008", "updateTime": last})
+    # and 1004 moves to quote later that day
+    stage = FORM_LAYOUT["deals"][2][1][0]
+    _record(company, "deals", "1004").update(
+        {stage: "Quote/proposal 报价/方案", "updateTime": "2026-03-10T05:00:00.000Z"}
+    )
+    pipeline.run(_source(server).with_resources("deals"))
+    # the range filter starts at the last stamp read, inclusive
+    last_filter = json.loads(server.requests[-1][1])["filter"]
     assert last_filter["cond"] == [
         {
             "field": "updateTime",
@@ -200,27 +197,29 @@ def _customers(n: int) -> JdyForm:
     )
 
 
-def test_pages_follow_data_id_and_deletes_come_from_reconciling_ids(new_pipeline) -> None:
+def test_pages_follow_data_id_and_deletes_come_from_reconciling_ids(
+    fake_jiandaoyun, new_pipeline
+) -> None:
     # 250 customers: 100 per request, each page asked for after the last _id of the one before
     company = JdyCompany(forms={(APP_ID, FORM_LAYOUT["customers"][0]): _customers(250)})
     forms = {"customers": forms_setting()["customers"]}
     pipeline = new_pipeline("jiandaoyun")
-    with fake_jiandaoyun(company) as server:
+    server = fake_jiandaoyun(company)
 
-        def run() -> list[dict[str, Any]]:
-            before = len(server.requests)
-            source = _source(server, forms=forms).with_resources("customers", "deleted_records")
-            pipeline.run(source)
-            return [json.loads(body) for path, body in server.requests[before:]]
+    def run() -> list[dict[str, Any]]:
+        before = len(server.requests)
+        source = _source(server, forms=forms).with_resources("customers", "deleted_records")
+        pipeline.run(source)
+        return [json.loads(body) for path, body in server.requests[before:]]
 
-        first = run()
-        records = _form(company, "customers").records
-        # two customers are deleted in the app: the list API simply no longer has them
-        deleted = [records.pop(10), records.pop(10)]
-        second = run()
-        # one comes back (restored by an administrator)
-        records.append(deleted[0])
-        run()
+    first = run()
+    records = _form(company, "customers").records
+    # two customers are deleted in the app: the list API simply no longer has them
+    deleted = [records.pop(10), records.pop(10)]
+    second = run()
+    # one comes back (restored by an administrator)
+    records.append(deleted[0])
+    run()
     lists = [body for body in first if "limit" in body]
     # the incremental read and the id scan (their requests interleave): 3 pages each, the id
     # scan asking for ids alone
@@ -241,6 +240,7 @@ def test_pages_follow_data_id_and_deletes_come_from_reconciling_ids(new_pipeline
 
 
 def test_custom_fields_come_through_the_field_map_and_bad_records_are_rejected(
+    fake_jiandaoyun,
     new_pipeline,
 ) -> None:
     company = jiandaoyun_company(crm_data())
@@ -254,8 +254,8 @@ def test_custom_fields_come_through_the_field_map_and_bad_records_are_rejected(
     forms = forms_setting()
     forms["deals"]["fields"] = {"priority": "优先级", "amount": amount}  # by title, by widget id
     pipeline = new_pipeline("jiandaoyun")
-    with fake_jiandaoyun(company) as server:
-        pipeline.run(_source(server, forms=json.dumps(forms)).with_resources("deals"))
+    server = fake_jiandaoyun(company)
+    pipeline.run(_source(server, forms=json.dumps(forms)).with_resources("deals"))
     assert table_rows(pipeline, "select _id, priority from {raw}.deals order by _id") == [
         ("1001", "高"),
         ("1002", None),
@@ -270,11 +270,14 @@ def test_custom_fields_come_through_the_field_map_and_bad_records_are_rejected(
     ]
 
 
-def test_a_field_the_form_lacks_fails_fast_naming_the_mapping(new_pipeline) -> None:
+def test_a_field_the_form_lacks_fails_fast_naming_the_mapping(
+    fake_jiandaoyun, new_pipeline
+) -> None:
     company = jiandaoyun_company(crm_data())
     deals = _form(company, "deals")
     deals.widgets = [w for w in deals.widgets if w["label"] != "商机金额"]
-    with fake_jiandaoyun(company) as server, pytest.raises(PipelineStepFailed) as failure:
+    server = fake_jiandaoyun(company)
+    with pytest.raises(PipelineStepFailed) as failure:
         new_pipeline("jiandaoyun").run(_source(server).with_resources("deals"))
     message = str(failure.value)
     assert "sources.jiandaoyun.forms.deals.fields.amount" in message
@@ -288,11 +291,13 @@ def test_a_field_the_form_lacks_fails_fast_naming_the_mapping(new_pipeline) -> N
         )
 
 
-def test_a_wrong_api_key_fails_naming_the_setting_never_the_key(new_pipeline) -> None:
-    with fake_jiandaoyun(jiandaoyun_company(crm_data())) as server:
-        source = _source(server, api_key="not-the-key-4711")
-        with pytest.raises(PipelineStepFailed) as failure:
-            new_pipeline("jiandaoyun").run(source.with_resources("members"))
+def test_a_wrong_api_key_fails_naming_the_setting_never_the_key(
+    fake_jiandaoyun, new_pipeline
+) -> None:
+    server = fake_jiandaoyun(jiandaoyun_company(crm_data()))
+    source = _source(server, api_key="not-the-key-4711")
+    with pytest.raises(PipelineStepFailed) as failure:
+        new_pipeline("jiandaoyun").run(source.with_resources("members"))
     message = str(failure.value)
     assert "HTTP 401" in message
     assert "sources.jiandaoyun.api_key" in message

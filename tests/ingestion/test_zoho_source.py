@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -28,15 +27,14 @@ from ingestion.sources.zoho.helpers import accounts_url
 FAST_RETRIES = {"request_timeout_s": 2.0, "max_attempts": 5, "backoff_factor": 0.05}
 
 
-@contextmanager
-def fake_zoho(org: ZohoOrg, faults: FaultPlan | None = None) -> Iterator[ZohoServer]:
-    server = ZohoServer(ZohoState(org), faults=faults)
-    server.start_in_thread()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
+@pytest.fixture
+def fake_zoho(serve) -> Callable[..., ZohoServer]:
+    """The fake Zoho CRM (accounts server and API on one address) serving `org`."""
+
+    def start(org: ZohoOrg, faults: FaultPlan | None = None) -> ZohoServer:
+        return serve(ZohoServer(ZohoState(org), faults=faults))
+
+    return start
 
 
 def _source(server: ZohoServer, **options: Any):
@@ -55,15 +53,17 @@ def _deal(org: ZohoOrg, deal_id: str) -> dict[str, Any]:
     return next(r for r in org.modules["Deals"] if r["id"] == deal_id)
 
 
-def test_loads_the_org_through_limits_failures_and_an_expired_token(new_pipeline) -> None:
+def test_loads_the_org_through_limits_failures_and_an_expired_token(
+    fake_zoho, new_pipeline
+) -> None:
     # data requests 2-3: HTTP 429 TOO_MANY_REQUESTS; 5: a 500; 7: JSON cut in half; 9: every
     # token revoked (HTTP 401): a new token is fetched with the refresh token, the request repeated
     faults = FaultPlan(at_request={2: "429", 3: "429", 5: "500", 7: "truncate", 9: "expire"})
     pipeline = new_pipeline("zoho")
-    with fake_zoho(zoho_org(crm_data()), faults) as server:
-        pipeline.run(_source(server))
-        assert server.state.tokens_issued == 2
-        served = len(server.requests)
+    server = fake_zoho(zoho_org(crm_data()), faults)
+    pipeline.run(_source(server))
+    assert server.state.tokens_issued == 2
+    served = len(server.requests)
     assert served > 9
     assert table_rows(
         pipeline,
@@ -134,32 +134,34 @@ def _utc(minute: str):
     return datetime.fromisoformat(minute).replace(tzinfo=UTC)
 
 
-def test_a_rerun_loads_nothing_and_changes_come_by_if_modified_since(new_pipeline) -> None:
+def test_a_rerun_loads_nothing_and_changes_come_by_if_modified_since(
+    fake_zoho, new_pipeline
+) -> None:
     org = zoho_org(crm_data())
     pipeline = new_pipeline("zoho")
-    with fake_zoho(org) as server:
-        pipeline.run(_source(server))
-        first = len(server.requests)
-        pipeline.run(_source(server))
-        assert loaded_rows(pipeline) == {}
-        rerun = server.requests[first:]
-        # every list asked only for what changed since the last load: nothing (HTTP 304)
-        assert all("Stage_History" not in path for path in rerun)
-        # 1004 moves to quote; the change is in its stage history too
-        _deal(org, "1004").update(
-            Stage="presentationscheduled", Modified_Time="2026-03-12T05:00:00+00:00"
-        )
-        org.stage_history["1004"].append(
-            {
-                "id": "81004003",
-                "Stage": "presentationscheduled",
-                "Amount": Decimal("6000.00"),
-                "Closing_Date": "2026-02-10",
-                "Probability": 40,
-                "Modified_Time": "2026-03-12T05:00:00+00:00",
-            }
-        )
-        pipeline.run(_source(server))
+    server = fake_zoho(org)
+    pipeline.run(_source(server))
+    first = len(server.requests)
+    pipeline.run(_source(server))
+    assert loaded_rows(pipeline) == {}
+    rerun = server.requests[first:]
+    # every list asked only for what changed since the last load: nothing (HTTP 304)
+    assert all("Stage_History" not in path for path in rerun)
+    # 1004 moves to quote; the change is in its stage history too
+    _deal(org, "1004").update(
+        Stage="presentationscheduled", Modified_Time="2026-03-12T05:00:00+00:00"
+    )
+    org.stage_history["1004"].append(
+        {
+            "id": "81004003",
+            "Stage": "presentationscheduled",
+            "Amount": Decimal("6000.00"),
+            "Closing_Date": "2026-02-10",
+            "Probability": 40,
+            "Modified_Time": "2026-03-12T05:00:00+00:00",
+        }
+    )
+    pipeline.run(_source(server))
     # the boundary deal 1007 (modified 2026-03-10T02:00, read again) is dropped by the cursor
     assert loaded_rows(pipeline) == {"deals": 1, "deal_stage_history": 3}
     assert table_rows(
@@ -184,33 +186,34 @@ def _contacts(n: int) -> list[dict[str, Any]]:
 
 
 def test_pages_past_2000_records_by_page_token_and_deletes_come_from_the_deleted_list(
+    fake_zoho,
     new_pipeline,
 ) -> None:
     # 2,050 contacts: 11 pages of 200; `page=11` is refused, the page token goes on
     org = ZohoOrg(modules={"Contacts": _contacts(2050)})
     pipeline = new_pipeline("zoho")
-    with fake_zoho(org) as server:
-        pipeline.run(_source(server).with_resources("contacts", "deleted_records"))
-        contact_pages = [path for path in server.requests if path.startswith("/crm/v8/Contacts?")]
-        token = server.state.issue_token()
-        request = urllib.request.Request(
-            f"{server.url}/crm/v8/Contacts?fields=Email&per_page=200&page=11",
-            headers={"Authorization": f"Zoho-oauthtoken {token}"},
+    server = fake_zoho(org)
+    pipeline.run(_source(server).with_resources("contacts", "deleted_records"))
+    contact_pages = [path for path in server.requests if path.startswith("/crm/v8/Contacts?")]
+    token = server.state.issue_token()
+    request = urllib.request.Request(
+        f"{server.url}/crm/v8/Contacts?fields=Email&per_page=200&page=11",
+        headers={"Authorization": f"Zoho-oauthtoken {token}"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)
+    # two contacts are deleted
+    for record in org.modules["Contacts"][10:12]:
+        org.modules["Contacts"].remove(record)
+        org.deleted.setdefault("Contacts", []).append(
+            {
+                "id": record["id"],
+                "display_name": record["Email"],
+                "type": "recycle",
+                "deleted_time": "2026-02-01T00:00:00+00:00",
+            }
         )
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(request, timeout=5)
-        # two contacts are deleted
-        for record in org.modules["Contacts"][10:12]:
-            org.modules["Contacts"].remove(record)
-            org.deleted.setdefault("Contacts", []).append(
-                {
-                    "id": record["id"],
-                    "display_name": record["Email"],
-                    "type": "recycle",
-                    "deleted_time": "2026-02-01T00:00:00+00:00",
-                }
-            )
-        pipeline.run(_source(server).with_resources("contacts", "deleted_records"))
+    pipeline.run(_source(server).with_resources("contacts", "deleted_records"))
     assert refused.value.code == 400
     assert b"DISCRETE_PAGINATION_LIMIT_EXCEEDED" in refused.value.read()
     assert len(contact_pages) == 11
@@ -225,32 +228,37 @@ def test_pages_past_2000_records_by_page_token_and_deletes_come_from_the_deleted
     ]
 
 
-def test_custom_fields_pass_through_and_an_unknown_one_names_the_fix(new_pipeline) -> None:
+def test_custom_fields_pass_through_and_an_unknown_one_names_the_fix(
+    fake_zoho, new_pipeline
+) -> None:
     org = zoho_org(crm_data())
     for record in org.modules["Deals"]:
         record["Priority"] = "High" if record["id"] == "1001" else None
     _deal(org, "1005")["Currency"] = "RMB"
     pipeline = new_pipeline("zoho")
-    with fake_zoho(org) as server:
-        source = _source(server, custom_fields={"Deals": ["Priority"]})
-        pipeline.run(source.with_resources("deals"))
-        assert table_rows(
-            pipeline, "select id, priority from {raw}.deals where id < '1004' order by id"
-        ) == [("1001", "High"), ("1002", None), ("1003", None)]
-        assert table_rows(pipeline, "select id, field, reason from {raw}.deals_rejected") == [
-            ("1005", "Currency", "unknown currency 'RMB'")
-        ]
-        source = _source(server, custom_fields={"Deals": ["Margin"]}, max_attempts=1)
-        with pytest.raises(PipelineStepFailed) as failure:
-            new_pipeline("zoho").run(source.with_resources("deals"))
+    server = fake_zoho(org)
+    source = _source(server, custom_fields={"Deals": ["Priority"]})
+    pipeline.run(source.with_resources("deals"))
+    assert table_rows(
+        pipeline, "select id, priority from {raw}.deals where id < '1004' order by id"
+    ) == [("1001", "High"), ("1002", None), ("1003", None)]
+    assert table_rows(pipeline, "select id, field, reason from {raw}.deals_rejected") == [
+        ("1005", "Currency", "unknown currency 'RMB'")
+    ]
+    source = _source(server, custom_fields={"Deals": ["Margin"]}, max_attempts=1)
+    with pytest.raises(PipelineStepFailed) as failure:
+        new_pipeline("zoho").run(source.with_resources("deals"))
     message = str(failure.value)
     assert "no field Margin in Deals" in message
     assert "sources.zoho.custom_fields" in message
 
 
-def test_wrong_credentials_fail_naming_the_settings_never_the_secret(new_pipeline) -> None:
+def test_wrong_credentials_fail_naming_the_settings_never_the_secret(
+    fake_zoho, new_pipeline
+) -> None:
     org = zoho_org(crm_data())
-    with fake_zoho(org) as server, pytest.raises(PipelineStepFailed) as failure:
+    server = fake_zoho(org)
+    with pytest.raises(PipelineStepFailed) as failure:
         source = zoho(
             client_id=org.client_id,
             client_secret=org.client_secret,
@@ -265,29 +273,22 @@ def test_wrong_credentials_fail_naming_the_settings_never_the_secret(new_pipelin
     assert "not-the-token-4711" not in message
 
 
-def test_the_api_is_called_on_the_domain_the_token_answer_names(new_pipeline) -> None:
+def test_the_api_is_called_on_the_domain_the_token_answer_names(serve, new_pipeline) -> None:
     # the accounts server of the data centre issues the token; the data requests go to the
     # `api_domain` it answers (a second server holding the same org)
     state = ZohoState(zoho_org(crm_data()))
-    accounts, api = ZohoServer(state), ZohoServer(state)
+    accounts, api = serve(ZohoServer(state)), serve(ZohoServer(state))
     accounts.api_domain = api.url
-    for server in (accounts, api):
-        server.start_in_thread()
-    try:
-        org = state.org
-        source = zoho(
-            client_id=org.client_id,
-            client_secret=org.client_secret,
-            refresh_token=org.refresh_token,
-            data_centre=accounts.url,
-            **FAST_RETRIES,
-        )
-        pipeline = new_pipeline("zoho")
-        pipeline.run(source.with_resources("users"))
-    finally:
-        for server in (accounts, api):
-            server.shutdown()
-            server.server_close()
+    org = state.org
+    source = zoho(
+        client_id=org.client_id,
+        client_secret=org.client_secret,
+        refresh_token=org.refresh_token,
+        data_centre=accounts.url,
+        **FAST_RETRIES,
+    )
+    pipeline = new_pipeline("zoho")
+    pipeline.run(source.with_resources("users"))
     assert accounts.requests == []  # only the token request (POST), which is not a data request
     assert api.requests[0].startswith("/crm/v8/users?type=AllUsers")
     assert table_rows(pipeline, "select count(*) from {raw}.users") == [(3,)]

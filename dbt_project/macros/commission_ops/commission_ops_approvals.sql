@@ -98,23 +98,17 @@ create or replace function commission_ops.required_approvals() returns text[]
 language sql immutable
 as $$ select array[{% for kind in required %}'{{ kind }}'{{ ", " if not loop.last }}{% endfor %}]::text[] $$;
 
--- The team a rep's month belongs to: the assignment in force on the month's first day, or for a
--- rep who joins mid-month the first one starting in it (as `fct_rep_activity_monthly.team_id`).
+-- Every line of the month with the team of the rep's month, as the mart carries it
+-- (`fct_commission_lines.team_id`: the one rule, written in `int_rep_periods_teamed`).
 create or replace function commission_ops.period_lines(period date)
 returns table (
     commission_line_id text, rep_id text, team_id text, amount numeric, amount_currency text
 )
 language sql stable security definer set search_path = pg_catalog, pg_temp
 as $$
-    select distinct on (l.commission_line_id)
-        l.commission_line_id, l.rep_id, r.team_id, l.amount, l.amount_currency
+    select l.commission_line_id, l.rep_id, l.team_id, l.amount, l.amount_currency
     from marts.fct_commission_lines as l
-    left join marts.dim_reps as r
-        on r.rep_id = l.rep_id
-        and r.valid_from < (l.period_start + interval '1 month')::date
-        and (r.valid_to is null or r.valid_to > l.period_start)
     where l.period_start = period
-    order by l.commission_line_id, r.valid_from
 $$;
 
 -- What an approval of a scope covers now: net per currency, line count, digest of the lines.

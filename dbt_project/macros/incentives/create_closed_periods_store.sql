@@ -5,7 +5,7 @@
 
     Each frozen table holds the columns of its mart's contract (`_incentives__models.yml`) with
     their types, a column not null where the contract tests it so, except the columns the mart
-    computes when it reads the store back (`closed_union_open`'s flags and keys). A new contract
+    computes when it reads the store back (`closed_union_open`'s flags and keys, a line's team). A new contract
     column therefore needs no edit here, for a store created after it; an existing store keeps
     its columns (`create table if not exists`) until it is migrated.
 -#}
@@ -31,7 +31,7 @@
 {#- The contract columns of `mart` the store freezes, each with `not_null` set when the contract
     constrains or tests the column not null. -#}
 {% macro closed_periods_store_columns(mart) -%}
-    {%- set computed_when_read = ['is_closed', 'payout_id', 'status', 'closed_at'] %}
+    {%- set computed_when_read = ['is_closed', 'payout_id', 'status', 'closed_at', 'team_id'] %}
     {%- set node = graph.nodes['model.' ~ project_name ~ '.' ~ mart] %}
     {%- set tested_not_null = [] %}
     {%- for test in graph.nodes.values() if test.resource_type == 'test' %}

@@ -5,8 +5,8 @@
 
     Glossary of the rules:
     - amount: the sum of the month's open net payouts (fct_payouts, reporting currency) by the
-      rep's team (the team on the rep's first active day of the month, as plans are chosen) and
-      payout currency (fct_payout_payments); a zero total books nothing.
+      team of the rep's month (`int_rep_periods_teamed`, as the month-end's team subtotals and
+      approvals) and payout currency (fct_payout_payments); a zero total books nothing.
     - accrual (dated the month's last day): debit `commission_expense`, credit
       `accrued_commissions`. A negative total (clawbacks exceeding earnings) swaps the sides, so
       every amount is positive.
@@ -20,8 +20,8 @@ payments as (
     select * from {{ ref('fct_payout_payments') }}
 ),
 
-rep_periods as (
-    select * from {{ ref('int_rep_periods_planned') }}
+rep_period_teams as (
+    select * from {{ ref('int_rep_periods_teamed') }}
 ),
 
 teams as (
@@ -34,12 +34,12 @@ open_payments as (
         payments.payout_currency,
         payments.payment_currency,
         payments.net_payout_amount,
-        rep_periods.team_id
+        rep_period_teams.team_id
     from payments
-    left join rep_periods
+    left join rep_period_teams
         on
-            payments.rep_id = rep_periods.rep_id
-            and payments.period_start = rep_periods.period_start
+            payments.rep_id = rep_period_teams.rep_id
+            and payments.period_start = rep_period_teams.period_start
     where payments.status = 'open'
 ),
 
