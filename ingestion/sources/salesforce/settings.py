@@ -191,3 +191,11 @@ TIMESTAMP_FIELDS = {
     "EndDateTime",
 }
 DATE_FIELDS = {"CloseDate", "ActivityDate"}
+
+# Bulk API 2.0 query jobs for the objects that grow large (one row per deal, per change, per
+# product line, per call or visit). A job costs a create, a poll or more and one request per set
+# of results, against one request per 2,000 records over REST: it pays from some ten thousand
+# records to read. `bulk_min_records` overrides the threshold per org.
+BULK_OBJECTS = {"Opportunity", "OpportunityHistory", "OpportunityLineItem", "Task", "Event"}
+DEFAULT_BULK_MIN_RECORDS = 10_000
+DEFAULT_BULK_MAX_RECORDS = 50_000  # records per set of results (`maxRecords`)
