@@ -63,6 +63,23 @@ _SELECT = re.compile(
 )
 _CONDITION = re.compile(r"^\s*([\w.]+)\s*(>=|<=|!=|=|>|<)\s*(.+?)\s*$")
 _DATA_PATH = re.compile(r"^/services/data/v\d+\.\d+/(query|queryAll)(?:/(?P<locator>[\w-]+))?$")
+_PICKLIST_PATH = re.compile(
+    r"^/services/data/v\d+\.\d+/ui-api/object-info/Opportunity/picklist-values/"
+    r"(?P<record_type>\w+)/StageName$"
+)
+# objects every org has, with or without records
+STANDARD_OBJECTS = {
+    "RecordType": [
+        "Id",
+        "Name",
+        "DeveloperName",
+        "SobjectType",
+        "BusinessProcessId",
+        "IsActive",
+        "CreatedDate",
+        "SystemModstamp",
+    ]
+}
 _JOB_PATH = re.compile(
     r"^/services/data/v\d+\.\d+/jobs/query(?:/(?P<job>\w+)(?P<results>/results)?)?$"
 )
@@ -88,6 +105,9 @@ class SalesforceOrg:
     jwt_public_key: str | None = None
     jwt_username: str = "integration@demo.example"
     login_url: str = "https://login.salesforce.com"
+    # each opportunity record type's allowed stages (API names, in order): its business
+    # process's `StageName` values, answered by the UI API's picklist-values resource
+    record_type_stages: dict[str, list[str]] = field(default_factory=dict)
 
 
 class SoqlError(ValueError):
@@ -148,10 +168,11 @@ class Query:
                 "INVALIDJOB", "Bulk API 2.0 does not support ORDER BY, LIMIT or COUNT() here"
             )
         self.sobject = match["object"]
-        if self.sobject not in org.objects:
+        if self.sobject not in org.objects and self.sobject not in STANDARD_OBJECTS:
             raise SoqlError("INVALID_TYPE", f"sObject type '{self.sobject}' is not supported.")
-        records = org.objects[self.sobject]
+        records = org.objects.get(self.sobject, [])
         known = {name for record in records for name in record} | {"Id", "IsDeleted"}
+        known |= set(STANDARD_OBJECTS.get(self.sobject, []))
         known |= set(org.fields.get(self.sobject, []))
         self.fields = (
             [] if self.count_only else [name.strip() for name in match["fields"].split(",")]
@@ -427,6 +448,9 @@ class _Handler(JsonHandler):
         job_path = _JOB_PATH.match(url.path)
         if job_path is not None and job_path["job"]:
             return self._job(job_path["job"], bool(job_path["results"]), params)
+        picklist = _PICKLIST_PATH.match(url.path)
+        if picklist is not None:
+            return _stage_values(self.server.state.org, picklist["record_type"])
         match = _DATA_PATH.match(url.path)
         if match is None:
             raise ApiError(404, [{"errorCode": "NOT_FOUND", "message": "no such resource"}])
@@ -483,6 +507,26 @@ class _Handler(JsonHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(raw)
+
+
+def _stage_values(org: SalesforceOrg, record_type: str) -> dict[str, Any]:
+    """The UI API's picklist values of `StageName` for a record type."""
+    if record_type not in org.record_type_stages:
+        raise ApiError(
+            404, [{"errorCode": "NOT_FOUND", "message": f"record type {record_type} not found"}]
+        )
+    labels = {s["ApiName"]: s["MasterLabel"] for s in org.objects.get("OpportunityStage", [])}
+    return {
+        "controllerValues": {},
+        "defaultValue": None,
+        "eTag": secrets.token_hex(8),
+        "url": f"/services/data/v61.0/ui-api/object-info/Opportunity/picklist-values/"
+        f"{record_type}/StageName",
+        "values": [
+            {"attributes": None, "label": labels.get(name, name), "validFor": [], "value": name}
+            for name in org.record_type_stages[record_type]
+        ],
+    }
 
 
 def _dumps(payload: Any) -> str:

@@ -431,7 +431,9 @@ def test_a_first_load_through_bulk_jobs_lands_the_rows_rest_does(new_pipeline) -
         bulk.run(_source(server, **ALWAYS_BULK).with_resources(*BULK_TABLES))
         assert loaded_rows(bulk) == {}  # a rerun through Bulk loads nothing
     assert not any("/jobs/" in path for path in server.requests[:rest_requests])
-    assert not any("/query?" in path or "/queryAll?" in path for path in bulk_requests)
+    # over REST only the (small) record types, to know whether opportunities have RecordTypeId
+    rest_reads = [path for path in bulk_requests if "/query?" in path or "/queryAll?" in path]
+    assert rest_reads and all("FROM%20RecordType%20" in path for path in rest_reads)
     results = [path for path in bulk_requests if "/results?" in path]
     assert sum("locator=" in path for path in results) > 0
     opportunity_jobs = {
@@ -455,11 +457,12 @@ def test_bulk_is_used_from_the_threshold_and_a_failed_job_fails_the_load_naming_
         pipeline = new_pipeline("salesforce")
         pipeline.run(_source(server, bulk_min_records=8).with_resources("opportunities"))
         assert [path.split("?")[0].rsplit("/", 1)[-1] for path in server.requests] == [
+            "query",  # the opportunity record types (none)
             "queryAll",  # SELECT COUNT()
             "query",
             "queryAll",
         ]
-        assert "COUNT%28%29" in server.requests[0]
+        assert "COUNT%28%29" in server.requests[1]
         server.state.bulk_failures["Opportunity"] = (
             "InvalidBatch : Failed to process query: OPERATION_TOO_LARGE"
         )
@@ -472,3 +475,68 @@ def test_bulk_is_used_from_the_threshold_and_a_failed_job_fails_the_load_naming_
     assert "Bulk API query job 750FAKE" in message
     assert "(query on Opportunity) ended Failed" in message
     assert "OPERATION_TOO_LARGE" in message
+
+
+def test_record_types_load_with_their_sales_process_stages(new_pipeline) -> None:
+    # two sales processes: new business (record type 012A) goes through qualification and a
+    # presentation, renewals (012B) straight from an appointment to a decision
+    org = salesforce_org(crm_data())
+    stamp = "2026-01-01T00:00:00.000+0000"
+    org.objects["RecordType"] = [
+        {
+            "Id": rt,
+            "Name": name,
+            "DeveloperName": name.replace(" ", "_"),
+            "SobjectType": "Opportunity",
+            "BusinessProcessId": process,
+            "IsActive": True,
+            "CreatedDate": stamp,
+            "SystemModstamp": stamp,
+        }
+        for rt, name, process in (("012A", "New Business", "019A"), ("012B", "Renewal", "019B"))
+    ] + [
+        {
+            "Id": "012C",
+            "Name": "Partner",
+            "DeveloperName": "Partner",
+            "SobjectType": "Account",
+            "BusinessProcessId": None,
+            "IsActive": True,
+            "CreatedDate": stamp,
+            "SystemModstamp": stamp,
+        }
+    ]
+    org.record_type_stages = {
+        "012A": [
+            "appointmentscheduled",
+            "qualifiedtobuy",
+            "presentationscheduled",
+            "closedwon",
+            "closedlost",
+        ],
+        "012B": ["appointmentscheduled", "closedwon", "closedlost"],
+    }
+    for record in org.objects["Opportunity"]:
+        record["RecordTypeId"] = "012B" if record["Id"] in ("1003", "1007") else "012A"
+    pipeline = new_pipeline("salesforce")
+    with fake_salesforce(org) as server:
+        pipeline.run(
+            _source(server).with_resources("record_types", "record_type_stages", "opportunities")
+        )
+    assert table_rows(
+        pipeline, "select id, name, business_process_id from {raw}.record_types order by id"
+    ) == [("012A", "New Business", "019A"), ("012B", "Renewal", "019B"), ("012C", "Partner", None)]
+    assert table_rows(
+        pipeline,
+        "select record_type_id, position, stage_name, stage_label from {raw}.record_type_stages"
+        " where record_type_id = '012B' order by position",
+    ) == [
+        ("012B", 1, "appointmentscheduled", "Lead 潜在客户"),
+        ("012B", 2, "closedwon", "Closed won 赢单"),
+        ("012B", 3, "closedlost", "Closed lost 输单"),
+    ]
+    assert table_rows(pipeline, "select count(*) from {raw}.record_type_stages") == [(8,)]
+    assert table_rows(
+        pipeline,
+        "select record_type_id, count(*) from {raw}.opportunities group by 1 order by 1",
+    ) == [("012A", 5), ("012B", 2)]

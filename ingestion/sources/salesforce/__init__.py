@@ -64,6 +64,9 @@ from ingestion.sources.salesforce.settings import (
     MONEY_OBJECTS,
     NOT_DELETABLE,
     OBJECTS,
+    RECORD_TYPE_FIELD,
+    RECORD_TYPES_SOQL,
+    STAGE_VALUES_PATH,
 )
 from ingestion.sources.schema import SCHEMA_CONTRACT, materialize_once, typed_columns
 
@@ -96,6 +99,21 @@ class Reader:
         self.client = client
         self.bulk = bulk
         self.bulk_min_records = bulk_min_records
+        self._record_types: list[dict[str, Any]] | None = None
+
+    def record_types(self) -> list[dict[str, Any]]:
+        """The org's opportunity record types (none in an org with one sales process), read
+        once per load."""
+        if self._record_types is None:
+            self._record_types = [r for page in self.client.query(RECORD_TYPES_SOQL) for r in page]
+        return self._record_types
+
+    def fields(self, sobject: str, fields: list[str]) -> list[str]:
+        """`fields`, with `RecordTypeId` for opportunities in an org that has record types (the
+        field exists only there)."""
+        if sobject == "Opportunity" and self.record_types():
+            return [*fields, RECORD_TYPE_FIELD]
+        return fields
 
     def uses_bulk(self, sobject: str, since: Any) -> bool:
         if sobject not in BULK_OBJECTS or self.bulk_min_records is None:
@@ -108,6 +126,7 @@ class Reader:
     def pages(self, sobject: str, fields: list[str], since: Any) -> Iterator[list[dict[str, Any]]]:
         """Live records, then (deletable objects) deleted ones through `queryAll`."""
         reads = [False] if sobject in NOT_DELETABLE else [False, True]
+        fields = self.fields(sobject, fields)
         if self.uses_bulk(sobject, since):
             hints = COLUMN_HINTS[OBJECTS[sobject][0]]
             for deleted in reads:
@@ -150,6 +169,34 @@ def _object_resource(
             yield from split_rejected(sobject, table, rows)
 
     return records
+
+
+def _record_type_stages(reader: Reader) -> DltResource:
+    @dlt.resource(
+        name="record_type_stages",
+        primary_key=("record_type_id", "stage_name"),
+        write_disposition="replace",
+        columns=typed_columns(COLUMN_HINTS["record_type_stages"]),
+    )
+    def stages() -> Iterator[Any]:
+        """Each opportunity record type's stages, in its picklist's order: read whole every run
+        (a few dozen rows), so a stage taken out of a sales process leaves it."""
+        yield dlt.mark.materialize_table_schema()
+        client = reader.client
+        for record_type in reader.record_types():
+            path = STAGE_VALUES_PATH.format(record_type_id=record_type["Id"])
+            values = client.get(f"/services/data/{client.api_version}{path}")["values"]
+            yield [
+                {
+                    "record_type_id": record_type["Id"],
+                    "stage_name": value["value"],
+                    "stage_label": value["label"],
+                    "position": position,
+                }
+                for position, value in enumerate(values, start=1)
+            ]
+
+    return stages
 
 
 @dlt.source(name="salesforce", max_table_nesting=0)
@@ -200,3 +247,4 @@ def salesforce(
             dict(roles.get(sobject, {})),
             currency,
         )
+    yield _record_type_stages(reader)

@@ -26,6 +26,12 @@ OBJECTS: dict[str, tuple[str, list[str]]] = {
             "ForecastCategoryName",
         ],
     ),
+    # an org with several sales processes has opportunity record types, each with its
+    # process's stages: a pipeline each (record_type_stages)
+    "RecordType": (
+        "record_types",
+        ["Name", "DeveloperName", "SobjectType", "BusinessProcessId", "IsActive"],
+    ),
     "Account": ("accounts", ["Name", "Industry", "OwnerId"]),
     "Contact": ("contacts", ["AccountId", "Email", "LeadSource", "OwnerId"]),
     "Opportunity": (
@@ -83,8 +89,14 @@ OBJECTS: dict[str, tuple[str, list[str]]] = {
         ],
     ),
 }
-# objects without `IsDeleted` (users are deactivated, never deleted; stages are metadata)
-NOT_DELETABLE = {"User", "OpportunityStage"}
+# objects without `IsDeleted` (users are deactivated, never deleted; stages and record types
+# are metadata)
+NOT_DELETABLE = {"User", "OpportunityStage", "RecordType"}
+# Opportunity has `RecordTypeId` only in an org with opportunity record types: asked for then
+RECORD_TYPE_FIELD = "RecordTypeId"
+RECORD_TYPES_SOQL = "SELECT Id, Name FROM RecordType WHERE SobjectType = 'Opportunity'"
+# a record type's stages: the `StageName` values its business process allows (UI API)
+STAGE_VALUES_PATH = "/ui-api/object-info/Opportunity/picklist-values/{record_type_id}/StageName"
 # only multi-currency orgs have this field; a single-currency org names its currency instead
 CURRENCY_FIELD = "CurrencyIsoCode"
 MONEY_OBJECTS = {"Opportunity", "OpportunityHistory", "OpportunityLineItem"}
@@ -126,6 +138,20 @@ COLUMN_HINTS: dict[str, dict[str, str]] = {
         "team_id": "text",
     },
     "accounts": {**_COMMON, "Name": "text", "Industry": "text", "customer_id": "text"},
+    "record_types": {
+        **_COMMON,
+        "Name": "text",
+        "DeveloperName": "text",
+        "SobjectType": "text",
+        "BusinessProcessId": "text",
+        "IsActive": "bool",
+    },
+    "record_type_stages": {
+        "record_type_id": "text",
+        "stage_name": "text",
+        "stage_label": "text",
+        "position": "bigint",
+    },
     "contacts": {**_COMMON, "AccountId": "text", "Email": "text", "LeadSource": "text"},
     "opportunity_stages": {
         **_COMMON,
@@ -153,6 +179,7 @@ COLUMN_HINTS: dict[str, dict[str, str]] = {
         "Probability": "decimal",
         "ForecastCategoryName": "text",
         "LastStageChangeDate": "timestamp",
+        "RecordTypeId": "text",
         "loss_reason": "text",
     },
     "opportunity_history": {
