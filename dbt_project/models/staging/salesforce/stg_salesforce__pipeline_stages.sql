@@ -36,7 +36,9 @@ final as (
     select
         -- opportunities name their stage by its API name
         source.api_name::text as stage_id,
-        coalesce(stage_record_types.record_type_id::text, 'default') as pipeline_id,
+        coalesce(
+            cast(stage_record_types.record_type_id as {{ dbt.type_string() }}), 'default'
+        ) as pipeline_id,
         source.master_label as stage_label,
         source.sort_order::integer as display_order,
         source.is_closed,

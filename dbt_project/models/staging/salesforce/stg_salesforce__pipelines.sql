@@ -25,12 +25,9 @@ default_pipeline as (
 
 record_type_pipelines as (
     select
-        id::text as pipeline_id,
+        cast(id as {{ dbt.type_string() }}) as pipeline_id,
         name as pipeline_label,
-        {{ dbt.cast(
-            "row_number() over (order by name, id)",
-            api.Column.translate_type("integer"),
-        ) }} as display_order
+        cast(row_number() over (order by name, id) as {{ dbt.type_int() }}) as display_order
     from record_types
     where sobject_type = 'Opportunity'
 ),
