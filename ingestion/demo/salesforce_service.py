@@ -6,45 +6,29 @@ file, where `ingestion.source_settings` finds them in demo mode."""
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 
 from ingestion.demo.crm_server import CrmData
 from ingestion.demo.salesforce_records import ORG_ROLE_FIELDS, salesforce_org
 from ingestion.demo.salesforce_server import SalesforceOrg, SalesforceServer, SalesforceState
-from ingestion.demo.settings import write_demo_sources
-
-
-def follow(portal: Callable[[], CrmData], client_secret: str) -> Callable[[], SalesforceOrg]:
-    """The twin of the portal as of now, rebuilt only when the portal's records are."""
-    cache: dict[str, object] = {}
-
-    def current() -> SalesforceOrg:
-        data = portal()
-        if cache.get("data") is not data:
-            org = salesforce_org(data)
-            org.client_secret = client_secret
-            cache.update(data=data, org=org)
-        return cache["org"]  # type: ignore[return-value]
-
-    return current
+from ingestion.demo.twin_service import follow, serve
 
 
 def start_twin(portal: Callable[[], CrmData], client_secret: str) -> SalesforceServer:
     """Serve the twin in a thread on a free port and point the demo's settings at it."""
-    state = SalesforceState(follow(portal, client_secret))
+
+    def org_of(data: CrmData) -> SalesforceOrg:
+        org = salesforce_org(data)
+        org.client_secret = client_secret
+        return org
+
+    state = SalesforceState(follow(portal, org_of))
     server = SalesforceServer(state, port=0)
-    server.start_in_thread()
     org = state.org
-    write_demo_sources(
-        {
-            "salesforce": {
-                "instance_url": server.url,
-                "client_id": org.client_id,
-                "client_secret": org.client_secret,
-                "role_fields": json.dumps(ORG_ROLE_FIELDS),
-            }
-        }
-    )
-    print(f"demo CRM (Salesforce): serving {server.url}", file=sys.stderr, flush=True)
-    return server
+    settings = {
+        "instance_url": server.url,
+        "client_id": org.client_id,
+        "client_secret": org.client_secret,
+        "role_fields": json.dumps(ORG_ROLE_FIELDS),
+    }
+    return serve("Salesforce", server, {"salesforce": settings})

@@ -1,6 +1,7 @@
 """The Salesforce source against the fake Salesforce server: the tiny company's org through
 rate limits, failures and an expired token; reruns, changes and the `>=` boundary; paging by
-`nextRecordsUrl`; deletes through `queryAll`; custom fields; credentials that fail."""
+`nextRecordsUrl`; deletes through `queryAll`; custom fields; credentials that fail; the JWT
+bearer flow; Bulk API 2.0 query jobs."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from dlt.pipeline.exceptions import PipelineStepFailed
 from fixtures.loads import loaded_rows, table_rows
 from fixtures.tiny_company.crm import crm_data
@@ -19,8 +22,11 @@ from ingestion.demo.crm_server import FaultPlan
 from ingestion.demo.salesforce_records import ORG_ROLE_FIELDS, salesforce_org
 from ingestion.demo.salesforce_server import SalesforceOrg, SalesforceServer, SalesforceState
 from ingestion.sources.salesforce import salesforce
+from ingestion.sources.salesforce.auth import SalesforceConfigError
 
 FAST_RETRIES = {"request_timeout_s": 2.0, "max_attempts": 5, "backoff_factor": 0.05}
+REST_ONLY = {"bulk_min_records": None}
+ALWAYS_BULK = {"bulk_min_records": 0, "bulk_poll_interval_s": 0.01}
 
 
 @contextmanager
@@ -43,7 +49,7 @@ def _source(server: SalesforceServer, **options: Any):
         client_id=org.client_id,
         client_secret=org.client_secret,
         role_fields=ORG_ROLE_FIELDS,
-        **{**FAST_RETRIES, **options},
+        **{**FAST_RETRIES, **REST_ONLY, **options},
     )
 
 
@@ -309,3 +315,228 @@ def test_the_demo_crm_setting_picks_the_api_the_demo_loads_through(
     assert not demo_mode()
     assert source_settings("salesforce") == {"client_id": "own-app"}
     assert source_settings("hubspot") is None
+
+
+def _key_pair() -> tuple[str, str]:
+    """A connected app's key: the private key (PEM) and its certificate's public key (PEM)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private, public
+
+
+def _jwt_source(server: SalesforceServer, private_key: str, **options: Any):
+    org = server.state.org
+    return salesforce(
+        instance_url=server.url,
+        client_id=org.client_id,
+        private_key=private_key,
+        username=org.jwt_username,
+        role_fields=ORG_ROLE_FIELDS,
+        **{**FAST_RETRIES, **REST_ONLY, **options},
+    )
+
+
+def test_the_jwt_bearer_flow_loads_and_a_wrong_key_is_refused(new_pipeline) -> None:
+    private_key, public_key = _key_pair()
+    org = salesforce_org(crm_data())
+    org.jwt_public_key = public_key
+    pipeline = new_pipeline("salesforce")
+    # data request 3 revokes every token: a new assertion is signed and a new token issued
+    with fake_salesforce(org, FaultPlan(at_request={3: "expire"})) as server:
+        pipeline.run(_jwt_source(server, private_key).with_resources("users", "opportunities"))
+        assert server.state.tokens_issued == 2
+        other_key, _ = _key_pair()
+        with pytest.raises(PipelineStepFailed) as failure:
+            new_pipeline("salesforce").run(_jwt_source(server, other_key).with_resources("users"))
+    assert loaded_rows(pipeline) == {"users": 3, "opportunities": 7}
+    message = str(failure.value)
+    assert "JWT bearer flow" in message
+    assert "invalid_grant: invalid assertion" in message
+    assert "sources.salesforce.private_key matches the certificate" in message
+    assert "PRIVATE KEY" not in message
+
+
+def test_a_half_configured_sign_in_fails_before_any_request_naming_the_missing_secret() -> None:
+    private_key, _ = _key_pair()
+    app = {"instance_url": "http://127.0.0.1:9", "client_id": "app"}
+    with pytest.raises(SalesforceConfigError, match=r"sources\.salesforce\.username is not set"):
+        salesforce(**app, private_key=private_key)
+    with pytest.raises(SalesforceConfigError, match=r"sources\.salesforce\.private_key is not set"):
+        salesforce(**app, username="integration@example.com")
+    with pytest.raises(SalesforceConfigError, match="not a PEM private key"):
+        salesforce(**app, username="integration@example.com", private_key="/keys/server.key")
+    with pytest.raises(
+        SalesforceConfigError, match=r"client_secret is not set: set it .* or private_key"
+    ):
+        salesforce(**app)
+
+
+BULK_TABLES = ("opportunities", "opportunity_history", "opportunity_line_items", "tasks", "events")
+
+
+def _rows_and_types(pipeline, table: str) -> tuple[list[tuple], list[tuple]]:
+    """Every row of `table` (dlt's own columns aside), by id, and its columns' types."""
+    columns = table_rows(
+        pipeline,
+        "select column_name, data_type from information_schema.columns"
+        f" where table_schema = '{{raw}}' and table_name = '{table}'"
+        " and column_name not like '\\_dlt%' order by column_name",
+    )
+    names = ", ".join(name for name, _ in columns)
+    return table_rows(pipeline, f"select {names} from {{raw}}.{table} order by id"), columns
+
+
+def test_a_first_load_through_bulk_jobs_lands_the_rows_rest_does(new_pipeline) -> None:
+    org = salesforce_org(crm_data())
+    stamp = "2026-02-01T08:30:00.000+0000"
+    line = {"CreatedDate": stamp, "SystemModstamp": stamp, "IsDeleted": False}
+    org.objects["OpportunityLineItem"] = [
+        {
+            **line,
+            "Id": "00k1",
+            "OpportunityId": "1001",
+            "Product2Id": "01t1",
+            "Quantity": 3,
+            "UnitPrice": Decimal("9000.00"),
+            "TotalPrice": Decimal("27000.00"),
+            "CurrencyIsoCode": "CNY",
+        },
+        {
+            **line,
+            "Id": "00k2",
+            "OpportunityId": "1004",
+            "Product2Id": "01t2",
+            "Quantity": Decimal("1.5"),
+            "UnitPrice": None,
+            "TotalPrice": None,
+            "CurrencyIsoCode": "CNY",
+        },
+    ]
+    rest, bulk = new_pipeline("salesforce"), new_pipeline("salesforce")
+    with fake_salesforce(org) as server:
+        rest.run(_source(server).with_resources(*BULK_TABLES))
+        rest_requests = len(server.requests)
+        # results in sets of 2 records: 7 opportunities take 4 sets, 3 locators followed
+        bulk.run(_source(server, bulk_max_records=2, **ALWAYS_BULK).with_resources(*BULK_TABLES))
+        bulk_requests = server.requests[rest_requests:]
+        bulk.run(_source(server, **ALWAYS_BULK).with_resources(*BULK_TABLES))
+        assert loaded_rows(bulk) == {}  # a rerun through Bulk loads nothing
+    assert not any("/jobs/" in path for path in server.requests[:rest_requests])
+    # over REST only the (small) record types, to know whether opportunities have RecordTypeId
+    rest_reads = [path for path in bulk_requests if "/query?" in path or "/queryAll?" in path]
+    assert rest_reads and all("FROM%20RecordType%20" in path for path in rest_reads)
+    results = [path for path in bulk_requests if "/results?" in path]
+    assert sum("locator=" in path for path in results) > 0
+    opportunity_jobs = {
+        job.id for job in server.state.jobs.values() if job.query.sobject == "Opportunity"
+    }
+    assert len(opportunity_jobs) == 4  # query and queryAll, on the first load and the rerun
+    for table in BULK_TABLES:
+        rows, columns = _rows_and_types(bulk, table)
+        assert rows and len(columns) > 8, table
+        assert (rows, columns) == _rows_and_types(rest, table), table
+    # the deleted deal came through the queryAll job
+    assert table_rows(bulk, "select id from {raw}.opportunities where is_deleted") == [("1006",)]
+
+
+def test_bulk_is_used_from_the_threshold_and_a_failed_job_fails_the_load_naming_it(
+    new_pipeline,
+) -> None:
+    org = salesforce_org(crm_data())
+    with fake_salesforce(org) as server:
+        # 7 opportunities (1 deleted) to read: under a threshold of 8, REST after the count
+        pipeline = new_pipeline("salesforce")
+        pipeline.run(_source(server, bulk_min_records=8).with_resources("opportunities"))
+        assert [path.split("?")[0].rsplit("/", 1)[-1] for path in server.requests] == [
+            "query",  # the opportunity record types (none)
+            "queryAll",  # SELECT COUNT()
+            "query",
+            "queryAll",
+        ]
+        assert "COUNT%28%29" in server.requests[1]
+        server.state.bulk_failures["Opportunity"] = (
+            "InvalidBatch : Failed to process query: OPERATION_TOO_LARGE"
+        )
+        with pytest.raises(PipelineStepFailed) as failure:
+            options = {**ALWAYS_BULK, "bulk_min_records": 7}
+            new_pipeline("salesforce").run(
+                _source(server, **options).with_resources("opportunities")
+            )
+    message = str(failure.value)
+    assert "Bulk API query job 750FAKE" in message
+    assert "(query on Opportunity) ended Failed" in message
+    assert "OPERATION_TOO_LARGE" in message
+
+
+def test_record_types_load_with_their_sales_process_stages(new_pipeline) -> None:
+    # two sales processes: new business (record type 012A) goes through qualification and a
+    # presentation, renewals (012B) straight from an appointment to a decision
+    org = salesforce_org(crm_data())
+    stamp = "2026-01-01T00:00:00.000+0000"
+    org.objects["RecordType"] = [
+        {
+            "Id": rt,
+            "Name": name,
+            "DeveloperName": name.replace(" ", "_"),
+            "SobjectType": "Opportunity",
+            "BusinessProcessId": process,
+            "IsActive": True,
+            "CreatedDate": stamp,
+            "SystemModstamp": stamp,
+        }
+        for rt, name, process in (("012A", "New Business", "019A"), ("012B", "Renewal", "019B"))
+    ] + [
+        {
+            "Id": "012C",
+            "Name": "Partner",
+            "DeveloperName": "Partner",
+            "SobjectType": "Account",
+            "BusinessProcessId": None,
+            "IsActive": True,
+            "CreatedDate": stamp,
+            "SystemModstamp": stamp,
+        }
+    ]
+    org.record_type_stages = {
+        "012A": [
+            "appointmentscheduled",
+            "qualifiedtobuy",
+            "presentationscheduled",
+            "closedwon",
+            "closedlost",
+        ],
+        "012B": ["appointmentscheduled", "closedwon", "closedlost"],
+    }
+    for record in org.objects["Opportunity"]:
+        record["RecordTypeId"] = "012B" if record["Id"] in ("1003", "1007") else "012A"
+    pipeline = new_pipeline("salesforce")
+    with fake_salesforce(org) as server:
+        pipeline.run(
+            _source(server).with_resources("record_types", "record_type_stages", "opportunities")
+        )
+    assert table_rows(
+        pipeline, "select id, name, business_process_id from {raw}.record_types order by id"
+    ) == [("012A", "New Business", "019A"), ("012B", "Renewal", "019B"), ("012C", "Partner", None)]
+    assert table_rows(
+        pipeline,
+        "select record_type_id, position, stage_name, stage_label from {raw}.record_type_stages"
+        " where record_type_id = '012B' order by position",
+    ) == [
+        ("012B", 1, "appointmentscheduled", "Lead 潜在客户"),
+        ("012B", 2, "closedwon", "Closed won 赢单"),
+        ("012B", 3, "closedlost", "Closed lost 输单"),
+    ]
+    assert table_rows(pipeline, "select count(*) from {raw}.record_type_stages") == [(8,)]
+    assert table_rows(
+        pipeline,
+        "select record_type_id, count(*) from {raw}.opportunities group by 1 order by 1",
+    ) == [("012A", 5), ("012B", 2)]

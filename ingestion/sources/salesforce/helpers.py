@@ -13,6 +13,7 @@ from urllib.parse import quote
 from dlt.sources.helpers.requests import Client, Response
 
 from ingestion.sources.hubspot.helpers import parse_timestamp
+from ingestion.sources.salesforce.auth import OAuthFlow
 from ingestion.sources.salesforce.settings import (
     CURSOR_FIELD,
     DATE_FIELDS,
@@ -41,12 +42,12 @@ def _error_codes(response: Response) -> set[str]:
 
 def _is_retried(response: Response | None, exception: BaseException | None) -> bool:
     """Beside dlt's own (5xx, 429, timeouts): the org's request limit (HTTP 403
-    `REQUEST_LIMIT_EXCEEDED`) and a 200 answer whose JSON is cut off."""
+    `REQUEST_LIMIT_EXCEEDED`) and a 200 JSON answer that is cut off."""
     if response is None:
         return False
     if response.status_code == 403:
         return bool(_error_codes(response) & RETRIED_ERROR_CODES)
-    if response.status_code != 200:
+    if response.status_code != 200 or "json" not in response.headers.get("Content-Type", ""):
         return False
     try:
         response.json()
@@ -62,27 +63,25 @@ def _decimal_json(response: Response) -> Any:
 
 
 class SalesforceClient:
-    """One org's REST API, authenticated by the OAuth 2.0 client credentials flow.
+    """One org's REST API, signed in by an OAuth 2.0 flow (`auth.oauth_flow`).
 
     The token is fetched on first use and again once when the API answers 401 (an expired or
-    revoked session); the client secret goes only into the token request's form body and never
-    into a message, a log or a repr.
+    revoked session); secrets (the client secret, the private key) go only into the token
+    request and never into a message, a log or a repr.
     """
 
     def __init__(
         self,
         instance_url: str,
         api_version: str,
-        client_id: str,
-        client_secret: str,
+        flow: OAuthFlow,
         timeout_s: float,
         max_attempts: int,
         backoff_factor: float,
     ) -> None:
         self.instance_url = instance_url.rstrip("/")
         self.api_version = api_version
-        self._client_id = client_id
-        self._client_secret = client_secret
+        self._flow = flow
         self._token: str | None = None
         self.session = Client(
             request_timeout=timeout_s,
@@ -97,41 +96,39 @@ class SalesforceClient:
         return f"SalesforceClient({self.instance_url!r}, {self.api_version!r})"
 
     def _fetch_token(self) -> str:
-        response = self.session.post(
-            self.instance_url + TOKEN_PATH,
-            data={
-                "grant_type": "client_credentials",
-                "client_id": self._client_id,
-                "client_secret": self._client_secret,
-            },
-        )
+        response = self.session.post(self.instance_url + TOKEN_PATH, data=self._flow.token_form())
         if response.status_code != 200:
             try:
-                error = response.json().get("error_description") or response.json().get("error")
+                body = response.json()
+                error = ": ".join(
+                    str(part) for part in (body.get("error"), body.get("error_description")) if part
+                )
             except ValueError:
                 error = response.text[:200]
             raise SalesforceError(
-                f"the token request to {self.instance_url}{TOKEN_PATH} failed "
-                f"(HTTP {response.status_code}: {error}): check sources.salesforce.client_id "
-                "and client_secret and that the connected app allows the client credentials flow"
+                f"the token request ({self._flow.name} flow) to {self.instance_url}{TOKEN_PATH}"
+                f" failed (HTTP {response.status_code}: {error}): {self._flow.hint()}"
             )
         body = response.json()
         self.instance_url = str(body.get("instance_url") or self.instance_url).rstrip("/")
         return str(body["access_token"])
 
-    def get(self, path: str) -> Any:
-        """GET `path` (under the instance) as JSON with Decimal numbers, refreshing the token
-        once on 401."""
+    def request(self, method: str, path: str, **kwargs: Any) -> Response:
+        """`method` on `path` (under the instance), refreshing the token once on 401; any other
+        answer than 2xx raises, naming the path and the org's message."""
         for attempt in (1, 2):
             if self._token is None:
                 self._token = self._fetch_token()
-            response = self.session.get(
-                self.instance_url + path, headers={"Authorization": f"Bearer {self._token}"}
+            response = self.session.request(
+                method,
+                self.instance_url + path,
+                headers={"Authorization": f"Bearer {self._token}"},
+                **kwargs,
             )
             if response.status_code == 401 and attempt == 1:
                 self._token = None
                 continue
-            if response.status_code != 200:
+            if not response.ok:
                 hint = ""
                 if "INVALID_FIELD" in _error_codes(response):
                     hint = (
@@ -139,22 +136,33 @@ class SalesforceClient:
                         " role_fields (a single-currency org sets sources.salesforce.currency)"
                     )
                 raise SalesforceError(
-                    f"GET {path.split('?')[0]} failed (HTTP {response.status_code}): "
+                    f"{method} {path.split('?')[0]} failed (HTTP {response.status_code}): "
                     f"{response.text[:500]}{hint}"
                 )
-            return _decimal_json(response)
+            return response
         raise AssertionError("unreachable")
+
+    def get(self, path: str) -> Any:
+        """GET `path` as JSON with Decimal numbers."""
+        return _decimal_json(self.request("GET", path))
 
     def query(self, soql: str, include_deleted: bool = False) -> Iterator[list[dict[str, Any]]]:
         """Pages of a SOQL query's records, following `nextRecordsUrl` until `done`.
         `queryAll` (include_deleted) also returns deleted and archived records."""
-        endpoint = "queryAll" if include_deleted else "query"
-        body = self.get(f"/services/data/{self.api_version}/{endpoint}?q={quote(soql)}")
+        body = self.get(self._query_path(soql, include_deleted))
         while True:
             yield body["records"]
             if body.get("done", True) or not body.get("nextRecordsUrl"):
                 return
             body = self.get(body["nextRecordsUrl"])
+
+    def count(self, soql: str, include_deleted: bool = False) -> int:
+        """The `totalSize` of a `SELECT COUNT() ...` query."""
+        return int(self.get(self._query_path(soql, include_deleted))["totalSize"])
+
+    def _query_path(self, soql: str, include_deleted: bool) -> str:
+        endpoint = "queryAll" if include_deleted else "query"
+        return f"/services/data/{self.api_version}/{endpoint}?q={quote(soql)}"
 
 
 def soql_literal(moment: Any) -> str:
@@ -163,16 +171,24 @@ def soql_literal(moment: Any) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def incremental_soql(sobject: str, fields: list[str], since: Any, deleted_only: bool) -> str:
+def incremental_condition(since: Any, deleted_only: bool) -> str:
     """Records changed at or after `since` (`>=`: rows sharing the last stamp are read again and
-    de-duplicated, never skipped), oldest first."""
+    de-duplicated, never skipped), deleted ones only for `queryAll`'s second read."""
     conditions = [f"{CURSOR_FIELD} >= {soql_literal(since)}"]
     if deleted_only:
         conditions.append("IsDeleted = true")
-    return (
-        f"SELECT {', '.join(fields)} FROM {sobject} WHERE {' AND '.join(conditions)}"
-        f" ORDER BY {CURSOR_FIELD} ASC, Id ASC"
+    return " AND ".join(conditions)
+
+
+def incremental_soql(
+    sobject: str, fields: list[str], since: Any, deleted_only: bool, ordered: bool = True
+) -> str:
+    """The incremental query, oldest first (`ordered`; Bulk API 2.0 takes no ORDER BY)."""
+    soql = (
+        f"SELECT {', '.join(fields)} FROM {sobject}"
+        f" WHERE {incremental_condition(since, deleted_only)}"
     )
+    return soql + (f" ORDER BY {CURSOR_FIELD} ASC, Id ASC" if ordered else "")
 
 
 def _value(name: str, value: Any) -> Any:

@@ -26,6 +26,12 @@ OBJECTS: dict[str, tuple[str, list[str]]] = {
             "ForecastCategoryName",
         ],
     ),
+    # an org with several sales processes has opportunity record types, each with its
+    # process's stages: a pipeline each (record_type_stages)
+    "RecordType": (
+        "record_types",
+        ["Name", "DeveloperName", "SobjectType", "BusinessProcessId", "IsActive"],
+    ),
     "Account": ("accounts", ["Name", "Industry", "OwnerId"]),
     "Contact": ("contacts", ["AccountId", "Email", "LeadSource", "OwnerId"]),
     "Opportunity": (
@@ -83,8 +89,14 @@ OBJECTS: dict[str, tuple[str, list[str]]] = {
         ],
     ),
 }
-# objects without `IsDeleted` (users are deactivated, never deleted; stages are metadata)
-NOT_DELETABLE = {"User", "OpportunityStage"}
+# objects without `IsDeleted` (users are deactivated, never deleted; stages and record types
+# are metadata)
+NOT_DELETABLE = {"User", "OpportunityStage", "RecordType"}
+# Opportunity has `RecordTypeId` only in an org with opportunity record types: asked for then
+RECORD_TYPE_FIELD = "RecordTypeId"
+RECORD_TYPES_SOQL = "SELECT Id, Name FROM RecordType WHERE SobjectType = 'Opportunity'"
+# a record type's stages: the `StageName` values its business process allows (UI API)
+STAGE_VALUES_PATH = "/ui-api/object-info/Opportunity/picklist-values/{record_type_id}/StageName"
 # only multi-currency orgs have this field; a single-currency org names its currency instead
 CURRENCY_FIELD = "CurrencyIsoCode"
 MONEY_OBJECTS = {"Opportunity", "OpportunityHistory", "OpportunityLineItem"}
@@ -126,6 +138,20 @@ COLUMN_HINTS: dict[str, dict[str, str]] = {
         "team_id": "text",
     },
     "accounts": {**_COMMON, "Name": "text", "Industry": "text", "customer_id": "text"},
+    "record_types": {
+        **_COMMON,
+        "Name": "text",
+        "DeveloperName": "text",
+        "SobjectType": "text",
+        "BusinessProcessId": "text",
+        "IsActive": "bool",
+    },
+    "record_type_stages": {
+        "record_type_id": "text",
+        "stage_name": "text",
+        "stage_label": "text",
+        "position": "bigint",
+    },
     "contacts": {**_COMMON, "AccountId": "text", "Email": "text", "LeadSource": "text"},
     "opportunity_stages": {
         **_COMMON,
@@ -153,6 +179,7 @@ COLUMN_HINTS: dict[str, dict[str, str]] = {
         "Probability": "decimal",
         "ForecastCategoryName": "text",
         "LastStageChangeDate": "timestamp",
+        "RecordTypeId": "text",
         "loss_reason": "text",
     },
     "opportunity_history": {
@@ -191,3 +218,11 @@ TIMESTAMP_FIELDS = {
     "EndDateTime",
 }
 DATE_FIELDS = {"CloseDate", "ActivityDate"}
+
+# Bulk API 2.0 query jobs for the objects that grow large (one row per deal, per change, per
+# product line, per call or visit). A job costs a create, a poll or more and one request per set
+# of results, against one request per 2,000 records over REST: it pays from some ten thousand
+# records to read. `bulk_min_records` overrides the threshold per org.
+BULK_OBJECTS = {"Opportunity", "OpportunityHistory", "OpportunityLineItem", "Task", "Event"}
+DEFAULT_BULK_MIN_RECORDS = 10_000
+DEFAULT_BULK_MAX_RECORDS = 50_000  # records per set of results (`maxRecords`)

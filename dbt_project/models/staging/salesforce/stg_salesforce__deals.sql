@@ -8,7 +8,8 @@ final as (
     select
         id::text as deal_id,
         name as deal_name,
-        'default' as pipeline_id,
+        -- an org with several sales processes: the opportunity's record type is its pipeline
+        coalesce(cast(record_type_id as {{ dbt.type_string() }}), 'default') as pipeline_id,
         stage_name::text as stage_id,
         owner_id::text as owner_id,
         account_id::text as company_id,
