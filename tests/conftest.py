@@ -110,6 +110,20 @@ def tiny_company(warehouse_url: str, tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def incentive_template(
+    warehouse_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    """The tiny company loaded and its incentive marts built once, in a template pair of
+    databases (warehouse, orders) that the month-end tests copy (`fixtures.incentive_warehouse`)."""
+    from fixtures.incentive_warehouse import PLANS, template_databases
+
+    with template_databases(
+        warehouse_url, tmp_path_factory.mktemp("incentives_template"), PLANS
+    ) as names:
+        yield names
+
+
+@pytest.fixture(scope="session")
 def pipeline_runs(warehouse_url: str, tiny_company: dict[str, str]):
     """Run the pipeline job twice on the tiny company, as `make pipeline` does."""
     from orchestration.definitions import defs

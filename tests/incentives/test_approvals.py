@@ -99,12 +99,8 @@ def _close_as_requested(outcome: DagsterEventType) -> tuple[list[RunRequest], st
 
 @pytest.fixture(scope="module")
 def month_end(tiny_warehouse: tuple[str, str]) -> dict[str, object]:
-    """Build the marts, then approve, refuse, void and close January as the roles would."""
+    """On the built marts, approve, refuse, void and close January as the roles would."""
     url, _ = tiny_warehouse
-    with DagsterInstance.ephemeral() as instance:
-        period_close._load_sources(instance)
-    # with the reps and teams: the build's on-run-end gives every rep a viewer role from them
-    period_close._build_incentive_marts(url, "+path:models/marts/incentives +dim_reps +dim_teams")
     roles = dict(_rows(url, "select rep_id, db_role from app_meta.viewers"))
     alice, bob, dan = roles["101"], roles["102"], roles["104"]
     seen: dict[str, object] = {"roles": roles}

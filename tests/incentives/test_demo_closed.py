@@ -13,7 +13,6 @@ import datetime as dt
 
 import psycopg2
 import pytest
-from dagster import DagsterInstance
 
 import tests.incentives.test_period_close as period_close_tests
 from orchestration.demo_closing import close_demo_months, last_month_to_close
@@ -52,9 +51,6 @@ def _closed(url: str) -> list[tuple[str, str]]:
 def built(tiny_warehouse: tuple[str, str]) -> str:
     """The tiny company's incentive marts, built and published, nothing closed."""
     url, _ = tiny_warehouse
-    with DagsterInstance.ephemeral() as instance:
-        period_close_tests._load_sources(instance)
-    period_close_tests._build_incentive_marts(url, "+path:models/marts/incentives")
     return url
 
 

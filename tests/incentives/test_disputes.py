@@ -15,17 +15,14 @@ from decimal import Decimal
 import psycopg2
 import psycopg2.errors
 import pytest
-from dagster import DagsterInstance
 
 from tests.incentives.test_period_close import (
     _build_incentive_marts,
-    _load_sources,
     _rows,
     monkeypatch_module,  # noqa: F401 (a fixture tiny_warehouse uses)
     tiny_warehouse,  # noqa: F401 (the module's own warehouse)
 )
 
-FIRST_BUILD = "+path:models/marts/incentives +dim_reps"
 REBUILD = "path:models/intermediate/incentives path:models/marts/incentives"
 PAYOUT = (
     "select adjustment_amount, net_payout_amount from marts.fct_payouts"
@@ -65,16 +62,13 @@ RESOLVE = "select commission_ops.resolve_dispute(%s, %s, %s, %s, %s)"
 
 @pytest.fixture(scope="module")
 def disputes(tiny_warehouse: tuple[str, str]) -> dict[str, object]:  # noqa: F811
-    """Build; 101 disputes L012 (January), 104 a missing deal (February); finance accepts the
-    first and rejects the second; rebuild; close January; 101 disputes a January line again and
-    finance accepts it into February."""
+    """On the built marts, 101 disputes L012 (January), 104 a missing deal (February);
+    finance accepts the first and rejects the second; rebuild; close January; 101 disputes a
+    January line again and finance accepts it into February."""
     from orchestration.incentives import close_period
 
     url, _ = tiny_warehouse
     seen: dict[str, object] = {}
-    with DagsterInstance.ephemeral() as instance:
-        _load_sources(instance)
-    _build_incentive_marts(url, FIRST_BUILD)
     seen["payout_101_jan_before"] = _rows(url, PAYOUT, ("101", "2026-01-01"))
     seen["payouts_104_before"] = _rows(
         url, "select * from marts.fct_payouts where rep_id = '104' order by period_start"

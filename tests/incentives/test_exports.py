@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from dagster import DagsterInstance
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from test_period_close import (  # noqa: F401 (module fixtures shared with the close tests)
@@ -34,9 +33,6 @@ def closed_january(request: pytest.FixtureRequest) -> str:
     from orchestration.incentives import close_period
 
     url, _ = request.getfixturevalue(tiny_warehouse.__name__)
-    with DagsterInstance.ephemeral() as instance:
-        _load_sources(instance)
-    _build_incentive_marts(url, "+path:models/marts/incentives dim_reps")
     assert close_period("2026-01") == 0
     return url
 

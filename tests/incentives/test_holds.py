@@ -15,12 +15,10 @@ from decimal import Decimal
 
 import psycopg2.errors
 import pytest
-from dagster import DagsterInstance
 
-from tests.incentives.test_disputes import FIRST_BUILD, REBUILD, as_role
+from tests.incentives.test_disputes import REBUILD, as_role
 from tests.incentives.test_period_close import (
     _build_incentive_marts,
-    _load_sources,
     _rows,
     monkeypatch_module,  # noqa: F401 (a fixture tiny_warehouse uses)
     tiny_warehouse,  # noqa: F401 (the module's own warehouse)
@@ -40,16 +38,13 @@ def _watched_payouts(url: str) -> dict[tuple[str, str], list[tuple]]:
 
 @pytest.fixture(scope="module")
 def holds(tiny_warehouse: tuple[str, str]) -> dict[str, object]:  # noqa: F811
-    """Build; hold 102's deal 1001 and all of 101's commission; close January while held;
-    release both (101's after the close)."""
+    """On the built marts, hold 102's deal 1001 and all of 101's commission; close January
+    while held; release both (101's after the close)."""
     from orchestration.incentives import close_period
 
     url, _ = tiny_warehouse
     seen: dict[str, object] = {}
     finance = as_role(url, None)
-    with DagsterInstance.ephemeral() as instance:
-        _load_sources(instance)
-    _build_incentive_marts(url, FIRST_BUILD)
     seen["before"] = _watched_payouts(url)
     hold = "select commission_ops.place_hold(%s, %s, %s, %s)"
     (seen["deal_hold"],) = finance(hold, ("102", "1001", "until C001 pays", "fiona"))[0]

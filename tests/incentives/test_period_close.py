@@ -10,25 +10,21 @@ The tiny company's rows are in tests/fixtures/README.md.
 from __future__ import annotations
 
 import csv
-import os
 import subprocess
 import uuid
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import psycopg2
 import pytest
-from dagster import AssetSelection, DagsterInstance, Definitions, define_asset_job
-
-from ingestion.platform.warehouse_url import (
-    drop_database,
-    ensure_database,
-    export_environment,
-    with_database,
+from dagster import DagsterInstance
+from fixtures.incentive_warehouse import (
+    PLANS,
+    build_incentive_marts,
+    copied_warehouse,
+    load_sources,
 )
 
-PLANS = Path(__file__).resolve().parent / "plans"
 LINE_COLUMNS = (
     "rep_id, period_start, source_type, source_id, rule, payout_component, basis_amount, rate,"
     " amount, adjusts_period_start"
@@ -57,72 +53,25 @@ def _january(url: str, table: str, columns: str) -> list[tuple]:
     )
 
 
-def _load_sources(instance: DagsterInstance, source: str | None = None) -> None:
-    """The pipeline's dlt loads only (all of them, or one `raw_<source>`), without their checks
-    (the session's pipeline test runs those)."""
-    from orchestration.definitions import defs
-
-    raw = [
-        key
-        for key in defs.resolve_asset_graph().executable_asset_keys
-        if key.path[0].startswith("raw_") and (source is None or key.path[0] == f"raw_{source}")
-    ]
-    loads = define_asset_job("incentives_test_loads", AssetSelection.assets(*raw).without_checks())
-    job = Definitions.merge(defs, Definitions(jobs=[loads])).resolve_job_def(loads.name)
-    assert job.execute_in_process(instance=instance).success
-
-
-def _build_incentive_marts(url: str, selection: str) -> None:
-    """`dbt run` of `selection` (models only: the session's pipeline test runs the dbt tests),
-    then the publish step of write-audit-publish, as the pipeline job would."""
-    from orchestration.defs.incentives.period_close import INCENTIVE_MARTS
-    from orchestration.defs.quality.publish import publish_tables
-    from orchestration.resources import DBT_EXECUTABLE, DBT_PROJECT_DIR
-
-    subprocess.run(
-        [str(DBT_EXECUTABLE), "run", "--quiet", "--select", selection]
-        + ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
-        check=True,
-    )
-    publish_tables(url, INCENTIVE_MARTS)
+# The shared helpers, under the names the month-end test modules import them by.
+_load_sources = load_sources
+_build_incentive_marts = build_incentive_marts
 
 
 @pytest.fixture(scope="module")
 def tiny_warehouse(
-    warehouse_url: str, tmp_path_factory: pytest.TempPathFactory, monkeypatch_module
+    warehouse_url: str,
+    incentive_template: tuple[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch_module,
 ) -> Iterator[tuple[str, str]]:
-    """A warehouse and orders database of its own, with the tiny company's sources."""
-    from fixtures.tiny_company import tiny_company_sources
-
-    admin_url = with_database(warehouse_url, "postgres")
-    name = f"spw_incentives_{uuid.uuid4().hex[:8]}"
-    url, orders_url = with_database(warehouse_url, name), with_database(warehouse_url, f"{name}_o")
-    for database in (name, f"{name}_o"):
-        ensure_database(admin_url, database)
+    """A warehouse and orders database of this module's own: copies of the session's template,
+    with the tiny company's sources loaded and its incentive marts built and published
+    (`fixtures.incentive_warehouse`)."""
+    label = f"spw_incentives_{uuid.uuid4().hex[:8]}"
     state = tmp_path_factory.mktemp("incentives_state")
-    saved = dict(os.environ)
-    # dlt keeps each pipeline's local state under SPW_STATE_DIR: a fresh one for this warehouse
-    os.environ.update(
-        WAREHOUSE_URL=url,
-        DEMO_ORDERS_URL=orders_url,
-        SPW_STATE_DIR=str(state),
-        SOURCES__COMMISSION_PLANS__FOLDER=str(PLANS),
-    )
-    export_environment()
-    try:
-        with tiny_company_sources(orders_url, state / "sources", plans=PLANS) as environment:
-            # 105 (hired 15 February) gets a February revenue target, to be prorated alike by
-            # the attainment marts and the commission engine (no plan here pays on a target)
-            targets = state / "sources" / "finance" / "targets" / "monthly_targets_2026.csv"
-            with targets.open("a", encoding="utf-8") as handle:
-                handle.write("rep,105,revenue,2026-02,100000\n")
-            os.environ.update(environment)
-            yield url, orders_url
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        for database in (name, f"{name}_o"):
-            drop_database(admin_url, database)
+    with copied_warehouse(warehouse_url, incentive_template, label, state, PLANS) as databases:
+        yield databases
 
 
 @pytest.fixture(scope="module")
@@ -135,14 +84,12 @@ def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
 def history(
     tiny_warehouse: tuple[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, object]:
-    """Build, close January, add late data, rebuild from scratch; snapshots along the way."""
+    """From the built marts: close January, add late data, rebuild from scratch; snapshots
+    along the way."""
     from orchestration.incentives import close_period, export_statement
 
     url, orders_url = tiny_warehouse
     seen: dict[str, object] = {}
-    with DagsterInstance.ephemeral() as instance:
-        _load_sources(instance)
-    _build_incentive_marts(url, "+path:models/marts/incentives")
     seen["lines_before_close"] = _january(url, "marts.fct_commission_lines", LINE_COLUMNS)
     seen["payouts_before_close"] = _january(url, "marts.fct_payouts", PAYOUT_COLUMNS)
     seen["lines"] = _rows(url, f"select {LINE_COLUMNS} from marts.fct_commission_lines")

@@ -104,9 +104,6 @@ def drill(tiny_warehouse: tuple[str, str], tmp_path_factory: pytest.TempPathFact
     from orchestration.incentives import close_period
 
     url, _ = tiny_warehouse
-    with DagsterInstance.ephemeral() as instance:
-        period_close_tests._load_sources(instance)
-    period_close_tests._build_incentive_marts(url, "+path:models/marts/incentives")
     assert close_period("2026-01..2026-02") == 0
     with psycopg2.connect(url) as conn, conn.cursor() as cur:
         cur.execute(MONTH_END_DECISIONS)
