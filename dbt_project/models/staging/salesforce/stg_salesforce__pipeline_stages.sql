@@ -7,14 +7,14 @@ source as (
 final as (
     select
         -- opportunities name their stage by its API name
-        api_name::text as stage_id,
+        cast(api_name as {{ dbt.type_string() }}) as stage_id,
         'default' as pipeline_id,
         master_label as stage_label,
-        sort_order::integer as display_order,
+        cast(sort_order as integer) as display_order,
         is_closed,
         is_won,
         -- Salesforce gives a percentage (0-100); our probabilities are ratios
-        (default_probability / 100)::numeric(9, 4) as win_probability,
+        cast((default_probability / 100) as numeric(9, 4)) as win_probability,
         forecast_category_name as forecast_category,
         is_active,
         'salesforce' as source_system
