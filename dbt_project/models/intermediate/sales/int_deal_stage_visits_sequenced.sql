@@ -5,13 +5,15 @@
 -#}
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_by_key(),
         unique_key='deal_id',
         incremental_strategy='delete+insert',
         on_schema_change='sync_all_columns',
         post_hook=[
-            "delete from {{ this }} where deal_id in (select deal_id from "
-            ~ "{{ ref('int_crm_deals_unioned') }} where is_deleted)",
+            "{% if is_incremental() %}"
+            ~ "delete from {{ this }} where deal_id in (select deal_id from "
+            ~ "{{ ref('int_crm_deals_unioned') }} where is_deleted)"
+            ~ "{% endif %}",
         ],
         indexes=[
             {'columns': ['deal_id']},

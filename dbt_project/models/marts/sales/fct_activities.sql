@@ -1,11 +1,13 @@
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_by_key(),
         unique_key='activity_id',
         incremental_strategy='delete+insert',
         post_hook=[
-            "delete from {{ this }} where activity_id in (select activity_id from "
-            ~ "{{ ref('int_crm_activities_unioned') }} where is_deleted)",
+            "{% if is_incremental() %}"
+            ~ "delete from {{ this }} where activity_id in (select activity_id from "
+            ~ "{{ ref('int_crm_activities_unioned') }} where is_deleted)"
+            ~ "{% endif %}",
         ],
         indexes=[
             {'columns': ['activity_date']},

@@ -1,11 +1,13 @@
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_by_key(),
         unique_key='deal_id',
         incremental_strategy='delete+insert',
         post_hook=[
-            "delete from {{ this }} where deal_id in (select deal_id from "
-            ~ "{{ ref('int_crm_deals_unioned') }} where is_deleted)",
+            "{% if is_incremental() %}"
+            ~ "delete from {{ this }} where deal_id in (select deal_id from "
+            ~ "{{ ref('int_crm_deals_unioned') }} where is_deleted)"
+            ~ "{% endif %}",
         ],
         indexes=[
             {'columns': ['deal_id']},
