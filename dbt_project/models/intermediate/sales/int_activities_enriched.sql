@@ -5,9 +5,9 @@
         incremental_strategy='delete+insert',
         on_schema_change='sync_all_columns',
         post_hook=[
-            "{% if is_incremental() %}"
+            "{% set deleted = ref('int_crm_activities_unioned') %}{% if is_incremental() %}"
             ~ "delete from {{ this }} where activity_id in (select activity_id from "
-            ~ "{{ ref('int_crm_activities_unioned') }} where is_deleted)"
+            ~ "{{ deleted }} where is_deleted)"
             ~ "{% endif %}",
         ],
         indexes=[
