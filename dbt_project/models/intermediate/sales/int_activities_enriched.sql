@@ -5,9 +5,9 @@
         incremental_strategy='delete+insert',
         on_schema_change='sync_all_columns',
         post_hook=[
-            "{% set deleted = ref('int_crm_activities_unioned') %}{% if is_incremental() %}"
+            "{% if is_incremental() %}"
             ~ "delete from {{ this }} where activity_id in (select activity_id from "
-            ~ "{{ deleted }} where is_deleted)"
+            ~ "{{ ref('int_crm_activities_unioned') }} where is_deleted)"
             ~ "{% endif %}",
         ],
         indexes=[

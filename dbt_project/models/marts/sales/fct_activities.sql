@@ -4,9 +4,9 @@
         unique_key='activity_id',
         incremental_strategy='delete+insert',
         post_hook=[
-            "{% set deleted = ref('int_crm_activities_unioned') %}{% if is_incremental() %}"
+            "{% if is_incremental() %}"
             ~ "delete from {{ this }} where activity_id in (select activity_id from "
-            ~ "{{ deleted }} where is_deleted)"
+            ~ "{{ ref('int_crm_activities_unioned') }} where is_deleted)"
             ~ "{% endif %}",
         ],
         indexes=[
