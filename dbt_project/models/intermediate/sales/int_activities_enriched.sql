@@ -1,14 +1,12 @@
 {{
     config(
-        materialized=incremental_by_key(),
+        materialized='incremental',
         unique_key='activity_id',
         incremental_strategy='delete+insert',
         on_schema_change='sync_all_columns',
         post_hook=[
-            "{% if is_incremental() %}"
-            ~ "delete from {{ this }} where activity_id in (select activity_id from "
-            ~ "{{ ref('int_crm_activities_unioned') }} where is_deleted)"
-            ~ "{% endif %}",
+            "delete from {{ this }} where activity_id in (select activity_id from "
+            ~ "{{ ref('int_crm_activities_unioned') }} where is_deleted)",
         ],
         indexes=[
             {'columns': ['activity_date']},

@@ -1,6 +1,6 @@
 {{
     config(
-        materialized=incremental_by_key(),
+        materialized='incremental',
         unique_key='order_line_id',
         incremental_strategy='delete+insert',
         indexes=[

@@ -1,13 +1,11 @@
 {{
     config(
-        materialized=incremental_by_key(),
+        materialized='incremental',
         unique_key='deal_id',
         incremental_strategy='delete+insert',
         post_hook=[
-            "{% if is_incremental() %}"
-            ~ "delete from {{ this }} where deal_id in (select deal_id from "
-            ~ "{{ ref('int_crm_deals_unioned') }} where is_deleted)"
-            ~ "{% endif %}",
+            "delete from {{ this }} where deal_id in (select deal_id from "
+            ~ "{{ ref('int_crm_deals_unioned') }} where is_deleted)",
         ],
         indexes=[
             {'columns': ['deal_id']},
