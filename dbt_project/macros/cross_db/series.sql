@@ -15,3 +15,19 @@
 {% macro spark__integer_series(start, stop) -%}
     (select explode(sequence({{ start }}, {{ stop }})) as series_value)
 {%- endmacro %}
+
+{#- The integers `start` to `stop` (inclusive) as a select-list column: one row per integer for
+    each row of the from clause, so the bounds may be that row's columns (a month spine between a
+    relation's first and last month). PostgreSQL's set-returning `generate_series` and Spark's
+    `explode` generator both expand in the select list; one per select. -#}
+{% macro integer_series_values(start, stop) -%}
+    {{ return(adapter.dispatch('integer_series_values')(start, stop)) }}
+{%- endmacro %}
+
+{% macro default__integer_series_values(start, stop) -%}
+    generate_series({{ start }}, {{ stop }})
+{%- endmacro %}
+
+{% macro spark__integer_series_values(start, stop) -%}
+    explode(sequence({{ start }}, {{ stop }}))
+{%- endmacro %}

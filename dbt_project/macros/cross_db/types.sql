@@ -49,3 +49,17 @@
     } %}
     {{- return(renamed.get(name, name)) }}
 {%- endmacro %}
+
+{#- The type a contract's `data_type` names, for a cast in the model's SQL: as written on
+    PostgreSQL (our contracts use its names), through `spark_type` on Spark. -#}
+{% macro contract_type(data_type) -%}
+    {{ return(adapter.dispatch('contract_type')(data_type)) }}
+{%- endmacro %}
+
+{% macro default__contract_type(data_type) -%}
+    {{ data_type }}
+{%- endmacro %}
+
+{% macro spark__contract_type(data_type) -%}
+    {{ spark_type(data_type) }}
+{%- endmacro %}

@@ -28,7 +28,7 @@ unioned as (
 final as (
     select
         {%- for column in columns %}
-        cast({{ column.name }} as {{ column.data_type }}) as {{ column.name }}
+        cast({{ column.name }} as {{ contract_type(column.data_type) }}) as {{ column.name }}
         {{- ',' if not loop.last }}
         {%- endfor %}
     from unioned

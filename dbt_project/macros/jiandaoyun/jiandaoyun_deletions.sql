@@ -7,7 +7,7 @@
 {% macro jiandaoyun_deletions(form) -%}
     select
         form,
-        data_id::text as record_id,
+        cast(data_id as {{ dbt.type_string() }}) as record_id,
         is_deleted,
         _dlt_load_id
     from {{ source('jiandaoyun', 'deleted_records') }}

@@ -21,12 +21,13 @@
 {%- endmacro %}
 
 {#- Spark's median() and percentile_disc() return a double: the middle values are picked from
-    the sorted list instead, so the median keeps the decimal type (an empty group gives null). -#}
+    the sorted list instead, so the median keeps the decimal type. An empty group gives null: its
+    lower middle position would be 0, which even try_element_at refuses, so it is made null. -#}
 {% macro spark__median(expression) -%}
     (
         try_element_at(
             array_sort(collect_list({{ expression }})),
-            cast(floor((count({{ expression }}) + 1) / 2) as int)
+            nullif(cast(floor((count({{ expression }}) + 1) / 2) as int), 0)
         )
         + try_element_at(
             array_sort(collect_list({{ expression }})),

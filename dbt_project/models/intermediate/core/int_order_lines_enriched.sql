@@ -76,7 +76,7 @@ order_refund_activity as (
     select
         order_id,
         max(updated_at) as refunds_updated_at,
-        max(cast(_dlt_load_id as numeric)) as refunds_load_id
+        max(cast(_dlt_load_id as {{ type_exact_numeric() }})) as refunds_load_id
     from refunds
     group by order_id
 ),

@@ -53,7 +53,7 @@ final as (
         accepted.rep_id,
         landing_periods.period_start,
         'dispute' as source_type,
-        cast(accepted.dispute_id as text) as source_id,
+        cast(accepted.dispute_id as {{ dbt.type_string() }}) as source_id,
         cast(accepted.resolved_at as date) as source_date,
         rep_periods.plan_id,
         rep_periods.plan_version,

@@ -231,9 +231,9 @@ final as (
         amount_currency,
         adjusts_period_start,
         cast(null as bigint) as dispute_id,
-        cast(null as text) as adjustment_reason,
-        cast(null as text) as approved_by,
-        cast(null as timestamptz) as approved_at,
+        cast(null as {{ dbt.type_string() }}) as adjustment_reason,
+        cast(null as {{ dbt.type_string() }}) as approved_by,
+        cast(null as {{ type_timestamp_tz() }}) as approved_at,
         hold_id
     from unioned
 )

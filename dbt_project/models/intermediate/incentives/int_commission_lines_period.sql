@@ -36,7 +36,7 @@ cap_lines as (
         rep_periods.rep_id,
         rep_periods.period_start,
         'rep_period' as source_type,
-        rep_periods.rep_id || '/' || to_char(rep_periods.period_start, 'YYYY-MM') as source_id,
+        rep_periods.rep_id || '/' || {{ year_month_text('rep_periods.period_start') }} as source_id,
         rep_periods.plan_id,
         rep_periods.plan_version,
         'cap' as rule,
@@ -82,7 +82,7 @@ conversion_bonus_lines as (
         rep_conversion.rep_id,
         rep_conversion.period_start,
         'activity_aggregate' as source_type,
-        rep_conversion.rep_id || '/' || to_char(rep_conversion.period_start, 'YYYY-MM')
+        rep_conversion.rep_id || '/' || {{ year_month_text('rep_conversion.period_start') }}
         || '/conversion' as source_id,
         rep_conversion.plan_id,
         rep_conversion.plan_version,
@@ -112,7 +112,7 @@ final as (
         unioned.period_start,
         unioned.source_type,
         unioned.source_id,
-        cast(unioned.period_start + interval '1 month - 1 day' as date) as source_date,
+        {{ month_end('unioned.period_start') }} as source_date,
         unioned.plan_id,
         unioned.plan_version,
         unioned.rule,

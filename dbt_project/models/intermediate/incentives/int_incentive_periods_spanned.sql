@@ -44,7 +44,7 @@ event_months as (
     select period_start
     from closed_periods
     union
-    select cast(max(period_start) + interval '1 month' as date) as period_start
+    select {{ add_months('max(period_start)', 1) }} as period_start
     from closed_periods
 ),
 
@@ -62,20 +62,24 @@ bounds as (
     from event_months
 ),
 
-spine as (
-    select cast(months.month_start as date) as period_start
+{%- set months_spanned = dbt.datediff('first_period_start', 'last_period_start', 'month') %}
+month_offsets as (
+    select
+        first_period_start,
+        {{ integer_series_values(0, 'cast(' ~ months_spanned ~ ' as integer)') }} as month_offset
     from bounds
-    cross join
-        generate_series(
-            bounds.first_period_start, bounds.last_period_start, interval '1 month'
-        ) as months (month_start)
+),
+
+spine as (
+    select {{ add_months('first_period_start', 'month_offset') }} as period_start
+    from month_offsets
 ),
 
 final as (
     select
         spine.period_start,
-        cast(spine.period_start + interval '1 month - 1 day' as date) as period_end,
-        cast(spine.period_start + interval '1 month' as date) - spine.period_start as period_days,
+        {{ month_end('spine.period_start') }} as period_end,
+        {{ day_diff('spine.period_start', add_months('spine.period_start', 1)) }} as period_days,
         closed_periods.period_start is not null as is_closed,
         closed_periods.closed_at
     from spine

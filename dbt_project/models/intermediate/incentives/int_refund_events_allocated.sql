@@ -50,7 +50,7 @@ final as (
         order_id,
         order_line_id,
         order_date,
-        refund_date - order_date as days_after_order,
+        {{ day_diff('order_date', 'refund_date') }} as days_after_order,
         least(refund_amount, refunded_of_amount) as refund_amount,
         refunded_of_amount
     from returned_lines

@@ -86,7 +86,9 @@ rep_periods as (
         assignments.role,
         assignments.team_id,
         assignments.manager_rep_id,
-        active_periods.last_active_date - active_periods.first_active_date + 1 as active_days
+        (
+            {{ day_diff('active_periods.first_active_date', 'active_periods.last_active_date') }} + 1
+        ) as active_days
     from active_periods
     left join assignments
         on

@@ -138,7 +138,7 @@ deal_freshness as (
         ) as source_updated_at,
         {{ newest_load_id([
             'scoped_deals._dlt_load_id',
-            'coalesce(max(cast(stage_changes._dlt_load_id as numeric)), 0)',
+            'coalesce(max(cast(stage_changes._dlt_load_id as ' ~ type_exact_numeric() ~ ')), 0)',
         ]) }} as _dlt_load_id
     from scoped_deals
     left join stage_changes

@@ -106,7 +106,7 @@ closed_payouts_dated as (
     open_values={
         'payout_id': payout_key,
         'status': "'open'",
-        'closed_at': 'cast(null as timestamptz)',
+        'closed_at': 'cast(null as ' ~ type_timestamp_tz() ~ ')',
     },
 ) }}
 

@@ -43,14 +43,14 @@ engagements as (
 
 final as (
     select
-        id::text as activity_id,
+        cast(id as {{ dbt.type_string() }}) as activity_id,
         activity_type,
-        hubspot_owner_id::text as owner_id,
-        deal_id::text as deal_id,
-        company_id::text as company_id,
-        hs_timestamp::timestamptz as occurred_at,
+        cast(hubspot_owner_id as {{ dbt.type_string() }}) as owner_id,
+        cast(deal_id as {{ dbt.type_string() }}) as deal_id,
+        cast(company_id as {{ dbt.type_string() }}) as company_id,
+        cast(hs_timestamp as {{ type_timestamp_tz() }}) as occurred_at,
         coalesce(is_deleted, false) as is_deleted,
-        hs_lastmodifieddate::timestamptz as updated_at,
+        cast(hs_lastmodifieddate as {{ type_timestamp_tz() }}) as updated_at,
         _dlt_load_id,
         'hubspot' as source_system
     from engagements

@@ -6,13 +6,13 @@ source as (
 
 final as (
     select
-        id::text as company_id,
+        cast(id as {{ dbt.type_string() }}) as company_id,
         name as company_name,
-        nullif(customer_id, '')::text as customer_id,
+        cast(nullif(customer_id, '') as {{ dbt.type_string() }}) as customer_id,
         lower(industry) as industry,
-        coalesce(createdate, created_at)::timestamptz as created_at,
+        cast(coalesce(createdate, created_at) as {{ type_timestamp_tz() }}) as created_at,
         coalesce(is_deleted, false) as is_deleted,
-        coalesce(hs_lastmodifieddate, updated_at)::timestamptz as updated_at,
+        cast(coalesce(hs_lastmodifieddate, updated_at) as {{ type_timestamp_tz() }}) as updated_at,
         'hubspot' as source_system
     from source
 )

@@ -6,13 +6,13 @@ source as (
 
 final as (
     select
-        id::text as contact_id,
-        company_id::text as company_id,
+        cast(id as {{ dbt.type_string() }}) as contact_id,
+        cast(company_id as {{ dbt.type_string() }}) as company_id,
         lower(email) as email,
         lower(hs_analytics_source) as lead_source,
-        coalesce(createdate, created_at)::timestamptz as created_at,
+        cast(coalesce(createdate, created_at) as {{ type_timestamp_tz() }}) as created_at,
         coalesce(is_deleted, false) as is_deleted,
-        coalesce(lastmodifieddate, updated_at)::timestamptz as updated_at,
+        cast(coalesce(lastmodifieddate, updated_at) as {{ type_timestamp_tz() }}) as updated_at,
         'hubspot' as source_system
     from source
 )

@@ -11,17 +11,20 @@ source as (
 
 renamed as (
     select
-        deal_id::text as deal_id,
+        cast(deal_id as {{ dbt.type_string() }}) as deal_id,
         case property_name
             when 'amount' then 'amount'
             when 'closedate' then 'close_date'
         end as property_name,
-        changed_at::timestamptz as changed_at,
+        cast(changed_at as {{ type_timestamp_tz() }}) as changed_at,
         case
             -- a close date is a day: HubSpot keeps it as a UTC timestamp
             when property_name = 'closedate'
-                then value::timestamptz::date::text
-            else nullif(value, '')::numeric(18, 2)::text
+                then cast(
+                    cast(cast(value as {{ type_timestamp_tz() }}) as date)
+                    as {{ dbt.type_string() }}
+                )
+            else cast(cast(nullif(value, '') as numeric(18, 2)) as {{ dbt.type_string() }})
         end as new_value,
         _dlt_load_id
     from source

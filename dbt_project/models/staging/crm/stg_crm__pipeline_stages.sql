@@ -10,17 +10,17 @@ stages as (
 
 final as (
     select
-        stages.id::text as stage_id,
-        pipelines.id::text as pipeline_id,
+        cast(stages.id as {{ dbt.type_string() }}) as stage_id,
+        cast(pipelines.id as {{ dbt.type_string() }}) as pipeline_id,
         stages.label as stage_label,
-        stages.display_order::integer as display_order,
-        stages.metadata__is_closed::boolean as is_closed,
+        cast(stages.display_order as integer) as display_order,
+        cast(stages.metadata__is_closed as boolean) as is_closed,
         -- HubSpot marks the won stage as closed with probability 1
         (
-            stages.metadata__is_closed::boolean
-            and stages.metadata__probability::numeric = 1
+            cast(stages.metadata__is_closed as boolean)
+            and cast(stages.metadata__probability as {{ type_exact_numeric() }}) = 1
         ) as is_won,
-        stages.metadata__probability::numeric(9, 4) as win_probability,
+        cast(stages.metadata__probability as numeric(9, 4)) as win_probability,
         'hubspot' as source_system
     from stages
     inner join pipelines

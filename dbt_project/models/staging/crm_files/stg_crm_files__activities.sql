@@ -19,19 +19,21 @@ deleted_activities as (
 
 final as (
     select
-        source.activity_id::text as activity_id,
+        cast(source.activity_id as {{ dbt.type_string() }}) as activity_id,
         source.activity_type,
-        source.owner_id::text as owner_id,
-        nullif(source.deal_id, '')::text as deal_id,
-        nullif(source.company_id, '')::text as company_id,
-        source.occurred_at::timestamptz as occurred_at,
+        cast(source.owner_id as {{ dbt.type_string() }}) as owner_id,
+        cast(nullif(source.deal_id, '') as {{ dbt.type_string() }}) as deal_id,
+        cast(nullif(source.company_id, '') as {{ dbt.type_string() }}) as company_id,
+        cast(source.occurred_at as {{ type_timestamp_tz() }}) as occurred_at,
         coalesce(deleted_activities.is_deleted, false) as is_deleted,
-        coalesce(source.updated_at, source.occurred_at)::timestamptz as updated_at,
+        cast(
+            coalesce(source.updated_at, source.occurred_at) as {{ type_timestamp_tz() }}
+        ) as updated_at,
         -- a deletion found later (snapshot files) is news of the row's own: the newer load counts
         case
             when
-                cast(deleted_activities._dlt_load_id as numeric)
-                > cast(source._dlt_load_id as numeric)
+                cast(deleted_activities._dlt_load_id as {{ type_exact_numeric() }})
+                > cast(source._dlt_load_id as {{ type_exact_numeric() }})
                 then deleted_activities._dlt_load_id
             else source._dlt_load_id
         end as _dlt_load_id,

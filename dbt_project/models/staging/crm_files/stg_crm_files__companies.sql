@@ -18,13 +18,13 @@ deleted_companies as (
 
 final as (
     select
-        source.company_id::text as company_id,
+        cast(source.company_id as {{ dbt.type_string() }}) as company_id,
         source.company_name,
-        source.customer_id::text as customer_id,
+        cast(source.customer_id as {{ dbt.type_string() }}) as customer_id,
         lower(source.industry) as industry,
-        source.created_at::timestamptz as created_at,
+        cast(source.created_at as {{ type_timestamp_tz() }}) as created_at,
         coalesce(deleted_companies.is_deleted, false) as is_deleted,
-        null::timestamptz as updated_at,
+        cast(null as {{ type_timestamp_tz() }}) as updated_at,
         'crm_files' as source_system
     from source
     left join deleted_companies

@@ -31,29 +31,32 @@ deleted_deals as (
 
 final as (
     select
-        source.deal_id::text as deal_id,
+        cast(source.deal_id as {{ dbt.type_string() }}) as deal_id,
         source.deal_name,
-        source.pipeline_id::text as pipeline_id,
-        source.stage_id::text as stage_id,
-        source.owner_id::text as owner_id,
-        source.company_id::text as company_id,
-        source.amount::numeric(18, 2) as amount,
+        cast(source.pipeline_id as {{ dbt.type_string() }}) as pipeline_id,
+        cast(source.stage_id as {{ dbt.type_string() }}) as stage_id,
+        cast(source.owner_id as {{ dbt.type_string() }}) as owner_id,
+        cast(source.company_id as {{ dbt.type_string() }}) as company_id,
+        cast(source.amount as numeric(18, 2)) as amount,
         upper(source.amount_currency) as amount_currency,
         source.lead_source,
         source.loss_reason,
         source.product_line,
-        source.created_at::timestamptz as created_at,
+        cast(source.created_at as {{ type_timestamp_tz() }}) as created_at,
         case
             when source.stage_id in (select closed_stages.stage_id from closed_stages)
-                then source.closed_at::timestamptz
+                then cast(source.closed_at as {{ type_timestamp_tz() }})
         end as closed_at,
         coalesce(deleted_deals.is_deleted, false) as is_deleted,
-        coalesce(source.updated_at, source.closed_at, source.created_at)::timestamptz as updated_at,
+        cast(
+            coalesce(source.updated_at, source.closed_at, source.created_at)
+            as {{ type_timestamp_tz() }}
+        ) as updated_at,
         -- a deletion found later (snapshot files) is news of the row's own: the newer load counts
         case
             when
-                cast(deleted_deals._dlt_load_id as numeric)
-                > cast(source._dlt_load_id as numeric)
+                cast(deleted_deals._dlt_load_id as {{ type_exact_numeric() }})
+                > cast(source._dlt_load_id as {{ type_exact_numeric() }})
                 then deleted_deals._dlt_load_id
             else source._dlt_load_id
         end as _dlt_load_id,

@@ -6,13 +6,13 @@ source as (
 
 final as (
     select
-        stage_id::text as stage_id,
-        pipeline_id::text as pipeline_id,
+        cast(stage_id as {{ dbt.type_string() }}) as stage_id,
+        cast(pipeline_id as {{ dbt.type_string() }}) as pipeline_id,
         label_en as stage_label,
-        display_order::integer as display_order,
+        cast(display_order as integer) as display_order,
         (is_won or is_lost) as is_closed,
         is_won,
-        probability::numeric(9, 4) as win_probability,
+        cast(probability as numeric(9, 4)) as win_probability,
         'crm_files' as source_system
     from source
 )

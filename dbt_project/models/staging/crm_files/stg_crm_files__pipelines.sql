@@ -6,9 +6,9 @@ source as (
 
 final as (
     select
-        pipeline_id::text as pipeline_id,
+        cast(pipeline_id as {{ dbt.type_string() }}) as pipeline_id,
         pipeline_label,
-        display_order::integer as display_order
+        cast(display_order as integer) as display_order
     from source
 )
 

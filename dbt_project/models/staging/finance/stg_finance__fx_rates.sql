@@ -6,10 +6,10 @@ source as (
 
 final as (
     select
-        rate_date::date as rate_date,
+        cast(rate_date as date) as rate_date,
         upper(from_currency) as from_currency,
         upper(to_currency) as to_currency,
-        fx_rate::numeric(18, 8) as fx_rate,
+        cast(fx_rate as numeric(18, 8)) as fx_rate,
         _dlt_load_id
     from source
 )

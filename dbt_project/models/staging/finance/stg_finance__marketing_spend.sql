@@ -6,10 +6,10 @@ source as (
 
 final as (
     select
-        month_start::date as month_start,
+        cast(month_start as date) as month_start,
         channel,
-        region_id::text as region_id,
-        spend_amount::numeric(18, 2) as spend_amount,
+        cast(region_id as {{ dbt.type_string() }}) as region_id,
+        cast(spend_amount as numeric(18, 2)) as spend_amount,
         upper(spend_currency) as spend_currency
     from source
 )

@@ -6,7 +6,7 @@ source as (
 
 final as (
     select
-        region_id::text as region_id,
+        cast(region_id as {{ dbt.type_string() }}) as region_id,
         region_name
     from source
 )

@@ -6,11 +6,11 @@ source as (
 
 final as (
     select
-        owner_id::text as owner_id,
-        team_id::text as team_id,
-        valid_from::date as valid_from,
+        cast(owner_id as {{ dbt.type_string() }}) as owner_id,
+        cast(team_id as {{ dbt.type_string() }}) as team_id,
+        cast(valid_from as date) as valid_from,
         -- exclusive; null while the assignment is current
-        valid_to::date as valid_to
+        cast(valid_to as date) as valid_to
     from source
 )
 

@@ -6,12 +6,12 @@ source as (
 
 final as (
     select
-        owner_id::text as owner_id,
+        cast(owner_id as {{ dbt.type_string() }}) as owner_id,
         nullif(full_name, '') as full_name,
         lower(nullif(email, '')) as email,
         role,
-        hire_date::date as hire_date,
-        leave_date::date as leave_date
+        cast(hire_date as date) as hire_date,
+        cast(leave_date as date) as leave_date
     from source
 )
 

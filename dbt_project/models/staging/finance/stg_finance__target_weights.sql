@@ -6,9 +6,9 @@ source as (
 
 final as (
     select
-        target_id::text as target_id,
-        month_start::date as month_start,
-        weight::numeric(9, 6) as weight
+        cast(target_id as {{ dbt.type_string() }}) as target_id,
+        cast(month_start as date) as month_start,
+        cast(weight as numeric(9, 6)) as weight
     from source
 )
 

@@ -6,15 +6,15 @@ source as (
 
 final as (
     select
-        target_id::text as target_id,
+        cast(target_id as {{ dbt.type_string() }}) as target_id,
         scope_type,
-        scope_id::text as scope_id,
+        cast(scope_id as {{ dbt.type_string() }}) as scope_id,
         metric,
         period_type,
-        period_start::date as period_start,
-        target_amount::numeric(18, 2) as target_amount,
+        cast(period_start as date) as period_start,
+        cast(target_amount as numeric(18, 2)) as target_amount,
         source_file,
-        source_row::integer as source_row
+        cast(source_row as integer) as source_row
     from source
 )
 

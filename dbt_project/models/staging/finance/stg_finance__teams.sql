@@ -6,10 +6,10 @@ source as (
 
 final as (
     select
-        team_id::text as team_id,
+        cast(team_id as {{ dbt.type_string() }}) as team_id,
         team_name,
-        region_id::text as region_id,
-        manager_owner_id::text as manager_owner_id
+        cast(region_id as {{ dbt.type_string() }}) as region_id,
+        cast(manager_owner_id as {{ dbt.type_string() }}) as manager_owner_id
     from source
 )
 

@@ -10,15 +10,15 @@ deletions as (
 
 final as (
     select
-        source._id::text as activity_id,
+        cast(source._id as {{ dbt.type_string() }}) as activity_id,
         -- the follow-up way (跟进方式) as sources.jiandaoyun.activity_types maps it
         source.activity_type,
-        source.owner::text as owner_id,
-        source.deal::text as deal_id,
-        source.customer::text as company_id,
-        source.occurred_at::timestamptz as occurred_at,
+        cast(source.owner as {{ dbt.type_string() }}) as owner_id,
+        cast(source.deal as {{ dbt.type_string() }}) as deal_id,
+        cast(source.customer as {{ dbt.type_string() }}) as company_id,
+        cast(source.occurred_at as {{ type_timestamp_tz() }}) as occurred_at,
         coalesce(deletions.is_deleted, false) as is_deleted,
-        source.update_time::timestamptz as updated_at,
+        cast(source.update_time as {{ type_timestamp_tz() }}) as updated_at,
         greatest(source._dlt_load_id, deletions._dlt_load_id) as _dlt_load_id,
         'jiandaoyun' as source_system
     from source

@@ -10,13 +10,13 @@ deletions as (
 
 final as (
     select
-        source._id::text as contact_id,
-        source.customer::text as company_id,
+        cast(source._id as {{ dbt.type_string() }}) as contact_id,
+        cast(source.customer as {{ dbt.type_string() }}) as company_id,
         lower(source.email) as email,
         lower(source.lead_source) as lead_source,
-        source.create_time::timestamptz as created_at,
+        cast(source.create_time as {{ type_timestamp_tz() }}) as created_at,
         coalesce(deletions.is_deleted, false) as is_deleted,
-        source.update_time::timestamptz as updated_at,
+        cast(source.update_time as {{ type_timestamp_tz() }}) as updated_at,
         'jiandaoyun' as source_system
     from source
     left join deletions

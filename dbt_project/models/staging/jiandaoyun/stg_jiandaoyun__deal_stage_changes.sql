@@ -34,9 +34,9 @@ ordered as (
 
 final as (
     select
-        deal::text as deal_id,
-        stage_id::text as stage_id,
-        changed_at::timestamptz as changed_at,
+        cast(deal as {{ dbt.type_string() }}) as deal_id,
+        cast(stage_id as {{ dbt.type_string() }}) as stage_id,
+        cast(changed_at as {{ type_timestamp_tz() }}) as changed_at,
         _dlt_load_id,
         'jiandaoyun' as source_system
     from ordered

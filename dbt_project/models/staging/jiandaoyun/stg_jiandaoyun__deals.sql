@@ -14,28 +14,33 @@ deletions as (
 
 final as (
     select
-        source._id::text as deal_id,
+        cast(source._id as {{ dbt.type_string() }}) as deal_id,
         source.deal_name,
         'default' as pipeline_id,
-        source.stage_id::text as stage_id,
-        source.owner::text as owner_id,
-        source.customer::text as company_id,
-        source.amount::numeric(18, 2) as amount,
+        cast(source.stage_id as {{ dbt.type_string() }}) as stage_id,
+        cast(source.owner as {{ dbt.type_string() }}) as owner_id,
+        cast(source.customer as {{ dbt.type_string() }}) as company_id,
+        cast(source.amount as numeric(18, 2)) as amount,
         upper(source.currency) as amount_currency,
         lower(source.lead_source) as lead_source,
         nullif(source.loss_reason, '') as loss_reason,
         nullif(source.product_line, '') as product_line,
-        source.create_time::timestamptz as created_at,
+        cast(source.create_time as {{ type_timestamp_tz() }}) as created_at,
         -- the close date (结单日期) counts only once the deal is in a closed stage; a closed deal
         -- without one closed when it was last saved
         case
-            when stages.is_closed then coalesce(source.close_date, source.update_time)::timestamptz
+            when stages.is_closed
+                then cast(
+                    coalesce(source.close_date, source.update_time) as {{ type_timestamp_tz() }}
+                )
         end as closed_at,
         -- the deal's own probability (赢率, a ratio) when the form has one, else its stage's
-        coalesce(source.probability, stages.win_probability)::numeric(9, 4) as win_probability,
+        cast(
+            coalesce(source.probability, stages.win_probability) as numeric(9, 4)
+        ) as win_probability,
         coalesce(source.forecast_category, stages.forecast_category) as forecast_category,
         coalesce(deletions.is_deleted, false) as is_deleted,
-        source.update_time::timestamptz as updated_at,
+        cast(source.update_time as {{ type_timestamp_tz() }}) as updated_at,
         -- a deletion is found in a later load than the record's: the later one is the row's
         greatest(source._dlt_load_id, deletions._dlt_load_id) as _dlt_load_id,
         'jiandaoyun' as source_system

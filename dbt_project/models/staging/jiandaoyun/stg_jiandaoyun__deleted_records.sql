@@ -11,9 +11,9 @@ source as (
 final as (
     select
         form,
-        data_id::text as record_id,
+        cast(data_id as {{ dbt.type_string() }}) as record_id,
         is_deleted,
-        detected_at::timestamptz as detected_at,
+        cast(detected_at as {{ type_timestamp_tz() }}) as detected_at,
         _dlt_load_id
     from source
 )

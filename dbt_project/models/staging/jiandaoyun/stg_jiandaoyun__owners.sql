@@ -32,7 +32,7 @@ latest_profiles as (
 
 final as (
     select
-        members.username::text as owner_id,
+        cast(members.username as {{ dbt.type_string() }}) as owner_id,
         lower(latest_profiles.email) as email,
         latest_profiles.first_name,
         latest_profiles.last_name,
@@ -42,10 +42,10 @@ final as (
             else members.name
         end as full_name,
         -- the member's first department is their team
-        members.dept_no::text as primary_team_id,
+        cast(members.dept_no as {{ dbt.type_string() }}) as primary_team_id,
         coalesce(members.status, 1) <> 1 as is_archived,
-        latest_profiles.create_time::timestamptz as created_at,
-        latest_profiles.update_time::timestamptz as updated_at,
+        cast(latest_profiles.create_time as {{ type_timestamp_tz() }}) as created_at,
+        cast(latest_profiles.update_time as {{ type_timestamp_tz() }}) as updated_at,
         'jiandaoyun' as source_system
     from members
     left join latest_profiles

@@ -6,14 +6,14 @@ source as (
 
 final as (
     select
-        stage_id::text as stage_id,
+        cast(stage_id as {{ dbt.type_string() }}) as stage_id,
         'default' as pipeline_id,
         -- the stage as users see it: the select option's text
         stage_value as stage_label,
-        display_order::integer as display_order,
+        cast(display_order as integer) as display_order,
         is_closed,
         is_won,
-        win_probability::numeric(9, 4) as win_probability,
+        cast(win_probability as numeric(9, 4)) as win_probability,
         forecast_category,
         'jiandaoyun' as source_system
     from source

@@ -6,11 +6,11 @@ source as (
 
 renamed as (
     select
-        customer_id::text as customer_id,
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
         customer_name,
         customer_group,
-        region_id::text as region_id,
-        crm_company_id::text as crm_company_id,
+        cast(region_id as {{ dbt.type_string() }}) as region_id,
+        cast(crm_company_id as {{ dbt.type_string() }}) as crm_company_id,
         created_at,
         updated_at,
         _dlt_load_id,

@@ -6,12 +6,12 @@ source as (
 
 renamed as (
     select
-        order_line_id::text as order_line_id,
-        order_id::text as order_id,
-        product_id::text as product_id,
-        quantity::integer as quantity,
-        unit_price::numeric(18, 2) as unit_price_amount,
-        (quantity * unit_price)::numeric(18, 2) as line_amount,
+        cast(order_line_id as {{ dbt.type_string() }}) as order_line_id,
+        cast(order_id as {{ dbt.type_string() }}) as order_id,
+        cast(product_id as {{ dbt.type_string() }}) as product_id,
+        cast(quantity as integer) as quantity,
+        cast(unit_price as numeric(18, 2)) as unit_price_amount,
+        cast((quantity * unit_price) as numeric(18, 2)) as line_amount,
         updated_at,
         _dlt_load_id,
         'orders_db' as source_system

@@ -6,12 +6,12 @@ source as (
 
 renamed as (
     select
-        order_id::text as order_id,
-        customer_id::text as customer_id,
-        sales_rep_id::text as owner_id,
-        deal_id::text as deal_id,
+        cast(order_id as {{ dbt.type_string() }}) as order_id,
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(sales_rep_id as {{ dbt.type_string() }}) as owner_id,
+        cast(deal_id as {{ dbt.type_string() }}) as deal_id,
         ordered_at,
-        ordered_at::date as order_date,
+        cast(ordered_at as date) as order_date,
         upper(currency) as order_currency,
         lower(status) as status,
         updated_at,

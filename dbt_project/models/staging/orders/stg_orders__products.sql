@@ -6,10 +6,10 @@ source as (
 
 renamed as (
     select
-        product_id::text as product_id,
+        cast(product_id as {{ dbt.type_string() }}) as product_id,
         product_name,
         product_line,
-        list_price::numeric(18, 2) as list_price_amount,
+        cast(list_price as numeric(18, 2)) as list_price_amount,
         upper(currency) as list_price_currency,
         updated_at,
         _dlt_load_id,

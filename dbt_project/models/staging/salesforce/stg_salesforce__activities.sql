@@ -21,7 +21,9 @@ activities as (
         what_id,
         what_type,
         account_id,
-        coalesce(completed_date_time, activity_date::timestamptz, created_date) as occurred_at,
+        coalesce(
+            completed_date_time, cast(activity_date as {{ type_timestamp_tz() }}), created_date
+        ) as occurred_at,
         is_deleted,
         system_modstamp,
         _dlt_load_id
@@ -48,15 +50,17 @@ activities as (
 
 final as (
     select
-        id::text as activity_id,
+        cast(id as {{ dbt.type_string() }}) as activity_id,
         activity_type,
-        owner_id::text as owner_id,
+        cast(owner_id as {{ dbt.type_string() }}) as owner_id,
         -- WhatId names an opportunity or an account: a deal only when it is an opportunity
-        case when what_type = 'Opportunity' then what_id::text end as deal_id,
-        account_id::text as company_id,
-        occurred_at::timestamptz as occurred_at,
+        case
+            when what_type = 'Opportunity' then cast(what_id as {{ dbt.type_string() }})
+        end as deal_id,
+        cast(account_id as {{ dbt.type_string() }}) as company_id,
+        cast(occurred_at as {{ type_timestamp_tz() }}) as occurred_at,
         coalesce(is_deleted, false) as is_deleted,
-        system_modstamp::timestamptz as updated_at,
+        cast(system_modstamp as {{ type_timestamp_tz() }}) as updated_at,
         _dlt_load_id,
         'salesforce' as source_system
     from activities

@@ -6,13 +6,13 @@ source as (
 
 final as (
     select
-        id::text as company_id,
+        cast(id as {{ dbt.type_string() }}) as company_id,
         name as company_name,
-        nullif(customer_id, '')::text as customer_id,
+        cast(nullif(customer_id, '') as {{ dbt.type_string() }}) as customer_id,
         lower(industry) as industry,
-        created_date::timestamptz as created_at,
+        cast(created_date as {{ type_timestamp_tz() }}) as created_at,
         coalesce(is_deleted, false) as is_deleted,
-        system_modstamp::timestamptz as updated_at,
+        cast(system_modstamp as {{ type_timestamp_tz() }}) as updated_at,
         'salesforce' as source_system
     from source
 )

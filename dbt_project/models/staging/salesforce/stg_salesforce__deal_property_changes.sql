@@ -17,11 +17,11 @@ live as (
 
 valued as (
     select
-        opportunity_id::text as deal_id,
-        created_date::timestamptz as changed_at,
+        cast(opportunity_id as {{ dbt.type_string() }}) as deal_id,
+        cast(created_date as {{ type_timestamp_tz() }}) as changed_at,
         id,
-        amount::numeric(18, 2)::text as amount_value,
-        close_date::text as close_date_value,
+        cast(cast(amount as numeric(18, 2)) as {{ dbt.type_string() }}) as amount_value,
+        cast(close_date as {{ dbt.type_string() }}) as close_date_value,
         _dlt_load_id
     from live
 ),

@@ -26,9 +26,9 @@ ordered as (
 
 final as (
     select
-        opportunity_id::text as deal_id,
-        stage_name::text as stage_id,
-        created_date::timestamptz as changed_at,
+        cast(opportunity_id as {{ dbt.type_string() }}) as deal_id,
+        cast(stage_name as {{ dbt.type_string() }}) as stage_id,
+        cast(created_date as {{ type_timestamp_tz() }}) as changed_at,
         _dlt_load_id,
         'salesforce' as source_system
     from ordered

@@ -6,30 +6,31 @@ source as (
 
 final as (
     select
-        id::text as deal_id,
+        cast(id as {{ dbt.type_string() }}) as deal_id,
         name as deal_name,
         -- an org with several sales processes: the opportunity's record type is its pipeline
         coalesce(cast(record_type_id as {{ dbt.type_string() }}), 'default') as pipeline_id,
-        stage_name::text as stage_id,
-        owner_id::text as owner_id,
-        account_id::text as company_id,
-        amount::numeric(18, 2) as amount,
+        cast(stage_name as {{ dbt.type_string() }}) as stage_id,
+        cast(owner_id as {{ dbt.type_string() }}) as owner_id,
+        cast(account_id as {{ dbt.type_string() }}) as company_id,
+        cast(amount as numeric(18, 2)) as amount,
         upper(currency_iso_code) as amount_currency,
         lower(lead_source) as lead_source,
         nullif(loss_reason, '') as loss_reason,
         -- products are line items (stg_salesforce__opportunity_line_items), not a deal field
-        cast(null as text) as product_line,
-        created_date::timestamptz as created_at,
+        cast(null as {{ dbt.type_string() }}) as product_line,
+        cast(created_date as {{ type_timestamp_tz() }}) as created_at,
         -- CloseDate is only a date (and the expected one while open): a closed deal closed
         -- when it entered its closed stage
         case
-            when is_closed then coalesce(last_stage_change_date, close_date)::timestamptz
+            when is_closed
+                then cast(coalesce(last_stage_change_date, close_date) as {{ type_timestamp_tz() }})
         end as closed_at,
         -- Probability arrives as a percentage (0-100)
-        (probability / 100)::numeric(9, 4) as win_probability,
+        cast((probability / 100) as numeric(9, 4)) as win_probability,
         forecast_category_name as forecast_category,
         coalesce(is_deleted, false) as is_deleted,
-        system_modstamp::timestamptz as updated_at,
+        cast(system_modstamp as {{ type_timestamp_tz() }}) as updated_at,
         _dlt_load_id,
         'salesforce' as source_system
     from source

@@ -6,15 +6,15 @@ source as (
 
 final as (
     select
-        id::text as line_item_id,
-        opportunity_id::text as deal_id,
-        product2_id::text as product_id,
-        quantity::numeric(18, 4) as quantity,
-        unit_price::numeric(18, 2) as unit_price_amount,
-        total_price::numeric(18, 2) as total_price_amount,
+        cast(id as {{ dbt.type_string() }}) as line_item_id,
+        cast(opportunity_id as {{ dbt.type_string() }}) as deal_id,
+        cast(product2_id as {{ dbt.type_string() }}) as product_id,
+        cast(quantity as numeric(18, 4)) as quantity,
+        cast(unit_price as numeric(18, 2)) as unit_price_amount,
+        cast(total_price as numeric(18, 2)) as total_price_amount,
         upper(currency_iso_code) as total_price_currency,
         coalesce(is_deleted, false) as is_deleted,
-        system_modstamp::timestamptz as updated_at,
+        cast(system_modstamp as {{ type_timestamp_tz() }}) as updated_at,
         'salesforce' as source_system
     from source
 )

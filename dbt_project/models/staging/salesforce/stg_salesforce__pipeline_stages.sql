@@ -35,16 +35,16 @@ stage_record_types as (
 final as (
     select
         -- opportunities name their stage by its API name
-        source.api_name::text as stage_id,
+        cast(source.api_name as {{ dbt.type_string() }}) as stage_id,
         coalesce(
             cast(stage_record_types.record_type_id as {{ dbt.type_string() }}), 'default'
         ) as pipeline_id,
         source.master_label as stage_label,
-        source.sort_order::integer as display_order,
+        cast(source.sort_order as integer) as display_order,
         source.is_closed,
         source.is_won,
         -- Salesforce gives a percentage (0-100); our probabilities are ratios
-        (source.default_probability / 100)::numeric(9, 4) as win_probability,
+        cast((source.default_probability / 100) as numeric(9, 4)) as win_probability,
         source.forecast_category_name as forecast_category,
         source.is_active,
         'salesforce' as source_system

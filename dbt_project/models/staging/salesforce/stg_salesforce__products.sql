@@ -6,12 +6,12 @@ source as (
 
 final as (
     select
-        id::text as product_id,
+        cast(id as {{ dbt.type_string() }}) as product_id,
         name as product_name,
         product_code,
         family as product_family,
         coalesce(is_deleted, false) as is_deleted,
-        system_modstamp::timestamptz as updated_at,
+        cast(system_modstamp as {{ type_timestamp_tz() }}) as updated_at,
         'salesforce' as source_system
     from source
 )

@@ -49,7 +49,9 @@ activities as (
         owner_id,
         what_id_id as about_id,
         se_module as about_module,
-        coalesce(closed_time, due_date::timestamptz, created_time) as occurred_at,
+        coalesce(
+            closed_time, cast(due_date as {{ type_timestamp_tz() }}), created_time
+        ) as occurred_at,
         modified_time,
         _dlt_load_id
     from tasks
@@ -86,17 +88,21 @@ activities as (
 
 final as (
     select
-        activities.id::text as activity_id,
+        cast(activities.id as {{ dbt.type_string() }}) as activity_id,
         activities.activity_type,
-        activities.owner_id::text as owner_id,
-        case when activities.about_module = 'Deals' then activities.about_id::text end as deal_id,
+        cast(activities.owner_id as {{ dbt.type_string() }}) as owner_id,
         case
-            when activities.about_module = 'Accounts' then activities.about_id::text
-            else deals.account_name_id::text
+            when activities.about_module = 'Deals'
+                then cast(activities.about_id as {{ dbt.type_string() }})
+        end as deal_id,
+        case
+            when activities.about_module = 'Accounts'
+                then cast(activities.about_id as {{ dbt.type_string() }})
+            else cast(deals.account_name_id as {{ dbt.type_string() }})
         end as company_id,
-        activities.occurred_at::timestamptz as occurred_at,
+        cast(activities.occurred_at as {{ type_timestamp_tz() }}) as occurred_at,
         deleted.id is not null as is_deleted,
-        activities.modified_time::timestamptz as updated_at,
+        cast(activities.modified_time as {{ type_timestamp_tz() }}) as updated_at,
         activities._dlt_load_id,
         'zoho' as source_system
     from activities

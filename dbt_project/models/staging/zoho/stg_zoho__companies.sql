@@ -11,13 +11,13 @@ deleted as (
 
 final as (
     select
-        source.id::text as company_id,
+        cast(source.id as {{ dbt.type_string() }}) as company_id,
         source.account_name as company_name,
-        nullif(source.customer_id, '')::text as customer_id,
+        cast(nullif(source.customer_id, '') as {{ dbt.type_string() }}) as customer_id,
         lower(source.industry) as industry,
-        source.created_time::timestamptz as created_at,
+        cast(source.created_time as {{ type_timestamp_tz() }}) as created_at,
         deleted.id is not null as is_deleted,
-        source.modified_time::timestamptz as updated_at,
+        cast(source.modified_time as {{ type_timestamp_tz() }}) as updated_at,
         'zoho' as source_system
     from source
     left join deleted

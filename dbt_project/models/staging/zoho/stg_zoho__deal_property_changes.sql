@@ -29,7 +29,7 @@ properties as (
         id,
         modified_time,
         'amount' as property_name,
-        amount::numeric(18, 2)::text as property_value,
+        cast(cast(amount as numeric(18, 2)) as {{ dbt.type_string() }}) as property_value,
         _dlt_load_id
     from live
     union all
@@ -38,7 +38,7 @@ properties as (
         id,
         modified_time,
         'close_date' as property_name,
-        closing_date::date::text as property_value,
+        cast(cast(closing_date as date) as {{ dbt.type_string() }}) as property_value,
         _dlt_load_id
     from live
 ),
@@ -59,9 +59,9 @@ ordered as (
 
 final as (
     select
-        deal_id::text as deal_id,
+        cast(deal_id as {{ dbt.type_string() }}) as deal_id,
         property_name,
-        modified_time::timestamptz as changed_at,
+        cast(modified_time as {{ type_timestamp_tz() }}) as changed_at,
         property_value as new_value,
         previous_value as old_value,
         'zoho' as source_system,

@@ -34,9 +34,9 @@ ordered as (
 
 final as (
     select
-        deal_id::text as deal_id,
-        stage::text as stage_id,
-        modified_time::timestamptz as changed_at,
+        cast(deal_id as {{ dbt.type_string() }}) as deal_id,
+        cast(stage as {{ dbt.type_string() }}) as stage_id,
+        cast(modified_time as {{ type_timestamp_tz() }}) as changed_at,
         _dlt_load_id,
         'zoho' as source_system
     from ordered

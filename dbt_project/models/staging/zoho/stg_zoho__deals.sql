@@ -18,9 +18,9 @@ closed_stages as (
 stage_history as (
     -- staging reads sources only: the stage changes as stg_zoho__deal_stage_changes finds them
     select
-        deal_id::text as deal_id,
+        cast(deal_id as {{ dbt.type_string() }}) as deal_id,
         stage,
-        modified_time::timestamptz as changed_at,
+        cast(modified_time as {{ type_timestamp_tz() }}) as changed_at,
         lag(stage) over (partition by deal_id order by modified_time, id) as previous_stage
     from {{ source('zoho', 'deal_stage_history') }}
 ),
@@ -42,37 +42,40 @@ entered_current_stage as (
     from source
     inner join stage_changes
         on
-            source.id::text = stage_changes.deal_id
+            cast(source.id as {{ dbt.type_string() }}) = stage_changes.deal_id
             and source.stage = stage_changes.stage_id
     group by source.id
 ),
 
 final as (
     select
-        source.id::text as deal_id,
+        cast(source.id as {{ dbt.type_string() }}) as deal_id,
         source.deal_name,
-        source.pipeline::text as pipeline_id,
-        source.stage::text as stage_id,
-        source.owner_id::text as owner_id,
-        source.account_name_id::text as company_id,
-        source.amount::numeric(18, 2) as amount,
+        cast(source.pipeline as {{ dbt.type_string() }}) as pipeline_id,
+        cast(source.stage as {{ dbt.type_string() }}) as stage_id,
+        cast(source.owner_id as {{ dbt.type_string() }}) as owner_id,
+        cast(source.account_name_id as {{ dbt.type_string() }}) as company_id,
+        cast(source.amount as numeric(18, 2)) as amount,
         upper(source.currency) as amount_currency,
         lower(source.lead_source) as lead_source,
         nullif(source.loss_reason, '') as loss_reason,
         -- products are line items in Zoho, not a deal field
-        null::text as product_line,
-        source.created_time::timestamptz as created_at,
+        cast(null as {{ dbt.type_string() }}) as product_line,
+        cast(source.created_time as {{ type_timestamp_tz() }}) as created_at,
         -- Closing_Date is only a date (and the expected one while open): a closed deal closed
         -- when it entered its closed stage (Stage_History)
         case
             when closed_stages.stage is not null
-                then coalesce(entered_current_stage.entered_at, source.closing_date::timestamptz)
+                then coalesce(
+                    entered_current_stage.entered_at,
+                    cast(source.closing_date as {{ type_timestamp_tz() }})
+                )
         end as closed_at,
         -- Probability arrives as a percentage (0-100)
-        (source.probability / 100)::numeric(9, 4) as win_probability,
+        cast((source.probability / 100) as numeric(9, 4)) as win_probability,
         -- found by the deleted-records endpoint; kept so history stays explainable
         deleted.id is not null as is_deleted,
-        source.modified_time::timestamptz as updated_at,
+        cast(source.modified_time as {{ type_timestamp_tz() }}) as updated_at,
         source._dlt_load_id,
         'zoho' as source_system
     from source

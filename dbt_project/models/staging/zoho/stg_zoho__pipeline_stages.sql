@@ -20,15 +20,15 @@ ranked as (
 
 final as (
     select
-        stage::text as stage_id,
-        pipeline::text as pipeline_id,
+        cast(stage as {{ dbt.type_string() }}) as stage_id,
+        cast(pipeline as {{ dbt.type_string() }}) as pipeline_id,
         stage_label,
-        sequence_number::integer as display_order,
+        cast(sequence_number as integer) as display_order,
         -- the picklist's forecast type: Open, Closed Won or Closed Lost
         forecast_type in ('Closed Won', 'Closed Lost') as is_closed,
         forecast_type = 'Closed Won' as is_won,
         -- Zoho gives a percentage (0-100); our probabilities are ratios
-        (probability / 100)::numeric(9, 4) as win_probability,
+        cast((probability / 100) as numeric(9, 4)) as win_probability,
         forecast_category,
         'zoho' as source_system
     from ranked

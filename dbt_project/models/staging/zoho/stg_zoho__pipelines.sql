@@ -14,10 +14,10 @@ pipelines as (
 
 final as (
     select
-        pipeline::text as pipeline_id,
+        cast(pipeline as {{ dbt.type_string() }}) as pipeline_id,
         pipeline_label,
         -- the default pipeline first, then by name
-        (row_number() over (order by not is_default, pipeline) - 1)::integer as display_order
+        cast(row_number() over (order by not is_default, pipeline) - 1 as integer) as display_order
     from pipelines
 )
 
