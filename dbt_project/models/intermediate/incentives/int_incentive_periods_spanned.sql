@@ -13,6 +13,7 @@
         ~ " (e.g. \"2026-01\", quoted) in dbt_project/dbt_project.yml, or null"
     ) }}
 {%- endif %}
+{%- set months_spanned = dbt.datediff('first_period_start', 'last_period_start', 'month') %}
 with
 
 order_credits as (
@@ -62,7 +63,6 @@ bounds as (
     from event_months
 ),
 
-{%- set months_spanned = dbt.datediff('first_period_start', 'last_period_start', 'month') %}
 month_offsets as (
     select
         first_period_start,

@@ -87,7 +87,9 @@ rep_periods as (
         assignments.team_id,
         assignments.manager_rep_id,
         (
-            {{ day_diff('active_periods.first_active_date', 'active_periods.last_active_date') }} + 1
+            {{ day_diff(
+                'active_periods.first_active_date', 'active_periods.last_active_date'
+            ) }} + 1
         ) as active_days
     from active_periods
     left join assignments
