@@ -80,7 +80,7 @@ test: install ## run the test suite (the slow end-to-end and fault-injection sui
 test-fast: install ## run only the tests that need no database (pure Python, under a minute)
 	@$(PY) -m pytest -q -m 'not needs_db and not faults'
 
-test-e2e: install ## the slow end-to-end tests: the app in Chromium, backup/restore drills, own data and the demo end to end
+test-e2e: install ## the slow end-to-end tests: the app in Chromium, backup/restore drills, own data and the demo end to end, blocking checks, dbt start-up
 	@$(PY) -m pytest -m e2e
 
 test-faults: install ## run only the slow fault-injection tests (kill -9, restarts, concurrent runs)

@@ -20,6 +20,10 @@ from psycopg2 import sql
 
 from ingestion.platform.warehouse_url import drop_database, ensure_database, with_database
 
+# `make test-e2e` (CI runs it): two hand-written incremental sequences, each built twice; the
+# property test (test_incremental_property.py, in `make test`) covers every kind of change.
+pytestmark = pytest.mark.e2e
+
 INCREMENTAL_MODELS = ["fct_order_lines", "fct_deal_stage_history", "fct_activities"]
 CURSOR_COLUMNS = ["updated_at", "changed_at"]
 LOAD_ID = "_dlt_load_id"

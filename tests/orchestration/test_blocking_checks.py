@@ -15,6 +15,10 @@ import pytest
 
 from orchestration.resources import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
+# `make test-e2e` (CI runs it): rebuilds parts of the session's pipeline warehouse and runs the
+# pipeline job again on it, end to end.
+pytestmark = pytest.mark.e2e
+
 
 def _dbt_build(select: str) -> subprocess.CompletedProcess[str]:
     # a full refresh: the raw row below is changed in place, without the new load that

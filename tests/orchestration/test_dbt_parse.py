@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 
+import pytest
 from dagster_dbt import DbtProject
 
 from orchestration.resources import (
@@ -18,6 +19,9 @@ from orchestration.resources import (
     dbt_parse_fingerprint,
     ensure_dbt_manifest,
 )
+
+# `make test-e2e` (CI runs it): parses and runs dbt several times over, across connections.
+pytestmark = pytest.mark.e2e
 
 
 def test_parsed_once_then_reused_until_the_connection_changes(tmp_path, monkeypatch) -> None:
