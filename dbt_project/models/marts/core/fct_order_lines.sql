@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         unique_key='order_line_id',
         incremental_strategy='delete+insert',
         indexes=[

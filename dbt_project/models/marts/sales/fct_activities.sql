@@ -1,11 +1,10 @@
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         unique_key='activity_id',
         incremental_strategy='delete+insert',
         post_hook=[
-            "delete from {{ this }} where activity_id in (select activity_id from "
-            ~ "{{ ref('int_crm_activities_unioned') }} where is_deleted)",
+            "{{ delete_records_deleted_at_source('activity_id', 'int_crm_activities_unioned') }}",
         ],
         indexes=[
             {'columns': ['activity_date']},

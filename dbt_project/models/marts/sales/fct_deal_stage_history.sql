@@ -1,11 +1,10 @@
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         unique_key='deal_id',
         incremental_strategy='delete+insert',
         post_hook=[
-            "delete from {{ this }} where deal_id in (select deal_id from "
-            ~ "{{ ref('int_crm_deals_unioned') }} where is_deleted)",
+            "{{ delete_records_deleted_at_source('deal_id', 'int_crm_deals_unioned') }}",
         ],
         indexes=[
             {'columns': ['deal_id']},
