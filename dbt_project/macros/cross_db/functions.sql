@@ -75,3 +75,25 @@
         else floor(({{ expression }}) * {{ scale }})
     end / {{ scale }})
 {%- endmacro %}
+
+{#- An exact number as text, as PostgreSQL prints a `numeric` without a declared scale: the digits
+    it holds (a dlt load id `1796248778.5660305` read back as `1796248778.5660305`). Spark prints a
+    decimal with its type's whole scale (`1796248778.5660305000` for decimal(38, 10), and zero as
+    `0E-10`), so there the trailing zeros of the fraction, and a bare point, are dropped. -#}
+{% macro exact_number_text(expression) -%}
+    {{ return(adapter.dispatch('exact_number_text')(expression)) }}
+{%- endmacro %}
+
+{% macro default__exact_number_text(expression) -%}
+    cast({{ expression }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{% macro spark__exact_number_text(expression) -%}
+    {%- set text = 'cast(' ~ expression ~ ' as string)' %}
+    (case
+        when {{ expression }} = 0 then '0'
+        when instr({{ text }}, '.') > 0
+            then trim(trailing '.' from trim(trailing '0' from {{ text }}))
+        else {{ text }}
+    end)
+{%- endmacro %}

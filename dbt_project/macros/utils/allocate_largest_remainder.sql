@@ -6,6 +6,10 @@
     units still missing (total minus the rounded-down parts) go one each to the parts with the
     largest remainders, ties broken by `order_by` (earliest first). Weights need not sum to 1: each
     is divided by its group's sum. Adds `allocated_amount` to the columns of `relation`.
+    A share is `total * weight / sum(weight)`, multiplied before it is divided: Spark keeps 6
+    decimals of a quotient of wide decimals, so a share first taken as `weight / sum(weight)`
+    (1/12 = 0.083333) lost cents there that no remainder could restore (a 100000.00 target
+    decomposed into months summed to 99999.61).
 -#}
 {% macro allocate_largest_remainder(relation, partition_by, order_by, total, weight, unit) -%}
     select
@@ -27,15 +31,18 @@
         from (
             select
                 weighted.*,
-                weighted.total_for_allocation * weighted.weight_share as raw_amount,
-                floor(weighted.total_for_allocation * weighted.weight_share / {{ unit }})
-                * {{ unit }} as floored_amount
+                weighted.total_for_allocation * weighted.weight_for_allocation
+                / weighted.weight_total as raw_amount,
+                floor(
+                    weighted.total_for_allocation * weighted.weight_for_allocation
+                    / weighted.weight_total / {{ unit }}
+                ) * {{ unit }} as floored_amount
             from (
                 select
                     source_rows.*,
                     {{ total }} as total_for_allocation,
-                    {{ weight }} / sum({{ weight }}) over (partition by {{ partition_by }})
-                    as weight_share
+                    {{ weight }} as weight_for_allocation,
+                    sum({{ weight }}) over (partition by {{ partition_by }}) as weight_total
                 from {{ relation }} as source_rows
             ) as weighted
         ) as shares

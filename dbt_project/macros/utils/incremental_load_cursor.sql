@@ -20,11 +20,14 @@
 
 {#- The newest of several dlt load ids (text, as dlt writes them), compared as numbers. -#}
 {% macro newest_load_id(load_ids) -%}
-    cast(greatest(
+    {%- set newest -%}
+    greatest(
         {%- for load_id in load_ids %}
         cast({{ load_id }} as {{ type_exact_numeric() }}){{ ',' if not loop.last }}
         {%- endfor %}
-    ) as {{ dbt.type_string() }})
+    )
+    {%- endset -%}
+    {{ exact_number_text(newest) }}
 {%- endmacro %}
 
 {#-
