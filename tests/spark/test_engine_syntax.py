@@ -2,7 +2,9 @@
 (tests/spark/engine_syntax.py), but for the shrinking list of models still to convert.
 
 Compiling for Spark opens a SparkSession (a JVM: dbt asks the catalogue what exists while it
-compiles), so this test is in the Spark suite, `make test-spark`, not in `make test`."""
+compiles), so this test is in the Spark suite, `make test-spark`, not in `make test`. It reads
+the SQL the suite's one Spark build compiled (`spark_build`'s manifest) rather than compiling
+again; PostgreSQL's is compiled here (no JVM, about a minute)."""
 
 from __future__ import annotations
 
@@ -18,24 +20,21 @@ from tests.spark.engine_syntax import (
     survey,
 )
 
-
-def _compile(dbt_command, target: str, environment: dict[str, str]) -> Path:
-    completed = dbt_command(target, environment, "compile", "--select", "resource_type:model")
-    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
-    return dbt_command.target_path(target)
-
-
 pytestmark = pytest.mark.spark
 
 
 @pytest.fixture(scope="session")
-def spark_compiled(dbt_command, spark_environment: dict[str, str]) -> Path:
-    return _compile(dbt_command, "spark", spark_environment)
+def spark_compiled(spark_build: dict) -> Path:
+    return spark_build["target"]
 
 
 @pytest.fixture(scope="session")
 def postgres_compiled(dbt_command, postgres_environment: dict[str, str]) -> Path:
-    return _compile(dbt_command, "warehouse", postgres_environment)
+    completed = dbt_command(
+        "warehouse", postgres_environment, "compile", "--select", "resource_type:model"
+    )
+    assert completed.returncode == 0, completed.stdout[-4000:] + completed.stderr[-4000:]
+    return dbt_command.target_path("warehouse")
 
 
 def test_spark_sql_holds_no_postgres_syntax(spark_compiled: Path) -> None:
