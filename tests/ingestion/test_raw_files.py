@@ -62,13 +62,13 @@ def _folder_rows(folder: Path) -> list[dict]:
 
 
 def test_orders_as_parquet_hold_what_postgres_holds_after_an_update(
-    monkeypatch, tmp_path, warehouse_url, scratch_database, source_sql
+    monkeypatch, tmp_path, warehouse_url, scratch_database
 ) -> None:
     orders_database.write(scratch_database, orders_tables(), replace=True)
     name = f"orders_{uuid.uuid4().hex[:8]}"
     files = _files_pipeline(monkeypatch, tmp_path, name)
     postgres = raw_pipeline(name, url=warehouse_url)
-    (_, files_second), _ = load_twice([files, postgres], scratch_database, source_sql)
+    (_, files_second), _ = load_twice([files, postgres], scratch_database)
 
     folder = tmp_path / f"raw_{name}" / "orders"
     parquet_files = sorted(p.name for p in folder.glob("*.parquet"))
