@@ -15,6 +15,7 @@ from fixtures.tiny_company import orders_tables
 from ingestion.demo import orders_database
 from ingestion.pipelines import raw_pipeline
 from ingestion.platform.warehouse_url import connection_environment
+from orchestration.spark_publish import spark_session
 
 pytestmark = pytest.mark.spark
 
@@ -30,26 +31,13 @@ def _postgres_rows(url: str) -> list[dict]:
     return rows
 
 
-def _spark_rows(environment: dict[str, str]) -> list[dict]:
+def _spark_rows(monkeypatch, environment: dict[str, str]) -> list[dict]:
     """The staging view read by a SparkSession over the same metastore (dbt's has ended)."""
-    from pyspark.sql import SparkSession
-
-    spark = (
-        SparkSession.builder.master("local[1]")
-        .config("spark.sql.warehouse.dir", environment["SPARK_WAREHOUSE_DIR"])
-        .config(
-            "spark.hadoop.javax.jdo.option.ConnectionURL",
-            f"jdbc:derby:;databaseName={environment['SPARK_METASTORE_DIR']};create=true",
-        )
-        .config(
-            "spark.driver.extraJavaOptions",
-            f"-Dderby.system.home={environment['SPARK_DERBY_HOME']}",
-        )
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.enabled", "false")
-        .enableHiveSupport()
-        .getOrCreate()
-    )
+    with monkeypatch.context() as env:
+        for name, value in environment.items():
+            env.setenv(name, value)
+        env.setenv("SPARK_MASTER", "local[1]")
+        spark = spark_session()
     try:
         table = spark.sql("select * from staging.stg_orders__orders order by order_id")
         return [row.asDict() for row in table.collect()]
@@ -92,7 +80,7 @@ def test_staging_reads_the_merged_parquet_as_postgres_reads_its_table(
     assert built.returncode == 0, built.stdout[-4000:]
 
     on_postgres = _postgres_rows(own_warehouse)
-    on_spark = _spark_rows(own_spark_environment)
+    on_spark = _spark_rows(monkeypatch, own_spark_environment)
     # 12 orders once each on both; O002 as the rerun loaded it (cancelled), by the second load
     assert len(on_spark) == len(on_postgres) == 12
     load_ids = {row["order_id"]: row.pop("_dlt_load_id") for row in on_spark}
