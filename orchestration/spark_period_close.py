@@ -18,16 +18,21 @@ Dagster job or this command), never two at once.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import getpass
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from orchestration.defs.incentives.period_close import (
     FROZEN_TABLES,
+    PERIOD_FORMAT,
     STORE_SCHEMA,
     PeriodCloseError,
     still_open_message,
 )
 from orchestration.defs.quality.publish import AUDIT_SCHEMA
+from orchestration.spark_publish import spark_session
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -100,3 +105,39 @@ def freeze_period_on_spark(
         args={"period": period_start, "closed_by": closed_by},
     )
     return counts
+
+
+def close_months_on_spark(spark: SparkSession, period: str, closed_by: str) -> dict[str, int]:
+    """Freeze `period` (YYYY-MM, or a range YYYY-MM..YYYY-MM, oldest first); rows per table."""
+    from orchestration.incentives import period_range
+
+    first, last = (
+        dt.datetime.strptime(month, PERIOD_FORMAT).date() for month in period_range(period)
+    )
+    totals: dict[str, int] = {}
+    month = first
+    while month <= last:
+        for table, rows in freeze_period_on_spark(spark, month, closed_by).items():
+            totals[table] = totals.get(table, 0) + rows
+        print(f"close-period-spark: {month:%Y-%m} frozen")
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return totals
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="make close-period-spark",
+        description="Freeze commission months into the Spark store (docs/spark.md).",
+    )
+    parser.add_argument("period", help="the month, YYYY-MM, or a range, YYYY-MM..YYYY-MM")
+    period = parser.parse_args(argv).period
+    spark = spark_session()
+    try:
+        totals = close_months_on_spark(spark, period, f"{getpass.getuser()} (close-period-spark)")
+        print(f"close-period-spark: frozen {totals}; now rebuild the incentive marts on Spark")
+    finally:
+        spark.stop()
+
+
+if __name__ == "__main__":
+    main()
