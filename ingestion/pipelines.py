@@ -1,4 +1,6 @@
-"""dlt pipelines into the warehouse: one per source, each loading its own `raw_<name>` schema."""
+"""dlt pipelines into the warehouse: one per source, each loading its own `raw_<name>` schema
+(or, with `RAW_DESTINATION=filesystem`, its own `raw_<name>` folder of Parquet files for Spark:
+`ingestion.raw_files`)."""
 
 from __future__ import annotations
 
@@ -15,13 +17,25 @@ from dlt.pipeline.pipeline import Pipeline  # noqa: E402
 
 from ingestion.destination import warehouse, warehouse_credentials  # noqa: E402
 from ingestion.platform.warehouse_url import warehouse_url
+from ingestion.raw_files import raw_bucket_url, raw_files
 
 
 def raw_pipeline(name: str, url: str | None = None) -> Pipeline:
     """The dlt pipeline that loads source `name` into schema `raw_<name>` of the warehouse.
 
     Its working folder is disposable: dlt keeps the incremental state in the warehouse too.
+    With `RAW_DESTINATION=filesystem` the dataset is the folder `<RAW_BUCKET_URL>/raw_<name>`
+    instead (the state is kept there), and the working folder is another one, so switching the
+    setting never mixes the two destinations' states.
     """
+    bucket_url = raw_bucket_url()
+    if bucket_url is not None:
+        return dlt.pipeline(
+            pipeline_name=f"raw_{name}",
+            destination=raw_files(bucket_url=bucket_url, destination_name="raw_files"),
+            dataset_name=f"raw_{name}",
+            pipelines_dir=str(state_dir() / "dlt_files"),
+        )
     return dlt.pipeline(
         pipeline_name=f"raw_{name}",
         destination=warehouse(
@@ -47,6 +61,8 @@ def append_first_loads(source: DltSource, pipeline: Pipeline) -> DltSource:
     """
     if source.max_table_nesting != 0:
         raise ValueError(f"source {source.name} has nested tables; its first loads must merge")
+    if isinstance(pipeline.destination, raw_files):
+        return source  # Parquet files: every load is appended, then merged on key
     with pipeline.sql_client() as client:
         rows = client.execute_sql(
             "select table_name from information_schema.tables where table_schema = %s",

@@ -78,8 +78,10 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- Spark: Parquet tables without keys (nothing enforces them there; the period close writes each
-    period once), one statement per call as Spark SQL takes them. The hook itself renders nothing. -#}
+{#- Spark: Parquet tables without keys (nothing enforces them there), the frozen ones partitioned
+    by month: the period close (orchestration/spark_period_close.py) writes each month's partition
+    once, then its `closed_periods` row. One statement per call as Spark SQL takes them. The hook
+    itself renders nothing. -#}
 {% macro spark__create_closed_periods_store() -%}
     {%- if execute %}
         {%- do run_query('create schema if not exists incentives_closed') %}
@@ -98,7 +100,7 @@
             {%- endfor %}
             {%- do run_query(
                 'create table if not exists incentives_closed.' ~ store.table
-                ~ ' (' ~ columns | join(', ') ~ ') using parquet'
+                ~ ' (' ~ columns | join(', ') ~ ') using parquet partitioned by (period_start)'
             ) %}
         {%- endfor %}
     {%- endif %}
