@@ -35,7 +35,7 @@ from psycopg2.extras import execute_values
 
 from ingestion.platform.paths import PROJECT_ROOT
 from ingestion.platform.warehouse_url import warehouse_url
-from orchestration.defs.quality.publish import PUBLISHED_SCHEMA, _protect
+from orchestration.defs.quality.publish import PUBLISHED_SCHEMA, protect_mart
 from orchestration.resources import ensure_dbt_manifest
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ def _publish_one(cur: Any, spark: SparkSession, mart: ContractedMart) -> int:
     else:
         cur.execute(sql.SQL("drop table if exists {}").format(published))
         cur.execute(sql.SQL("create table {} ({})").format(published, _definition(mart)))
-        _protect(cur, mart.name)
+        protect_mart(cur, mart.name)
     insert = sql.SQL("insert into {} ({}) values %s").format(
         published, sql.SQL(", ").join(sql.Identifier(c.name) for c in mart.columns)
     )

@@ -54,7 +54,7 @@ def _columns(cur: Any, schema: str, table: str) -> list[tuple[str, str]]:
     return [(name, kind) for name, kind in cur.fetchall()]
 
 
-def _protect(cur: Any, table: str) -> None:
+def protect_mart(cur: Any, table: str) -> None:
     """Give a newly created published table the app's grants and row-level security (the
     function dbt's access macros create, dbt_project/macros/access), in the same transaction."""
     cur.execute("select to_regprocedure('app_meta.protect_mart(regclass)') is not null")
@@ -91,7 +91,7 @@ def _publish_one(cur: Any, table: str, where: tuple[str, str] | None) -> int:
             cur.execute(sql.SQL("comment on table {} is %s").format(published), (comment,))
         filter_sql = sql.SQL("")  # a new table takes every audited row
         params = ()
-        _protect(cur, table)
+        protect_mart(cur, table)
     cur.execute(
         sql.SQL("insert into {} select * from {}").format(published, audited) + filter_sql, params
     )
