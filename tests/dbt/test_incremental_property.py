@@ -1,17 +1,17 @@
 """Property: whatever arrives, an incremental build holds exactly what a full refresh builds.
 
-The tiny company's staging rows (tests/fixtures/README.md) are copied into tables of a database
-of their own, and every model above staging is built there once: the base. Each example clones
-the base and runs a sequence of builds, each after a few changes written into those tables the
-way dlt lands them (each change is one load: its rows carry a new `_dlt_load_id`; plan files are
-replaced whole): new orders, refunds, activities and stage moves; updated order lines; deletes
-(a cancelled order, an archived deal); late rows dated months back; an FX correction; a plan
-change; a period close (the month's published commission rows frozen in the store, as
-`make close-period` does). Each build runs the models downstream of the relations the changes
-touched, as the pipeline would. Then the database is cloned once more and the clone rebuilt with
-`--full-refresh`: every model (every relation dbt built in intermediate, marts and marts_audit)
-must hold the same rows in both, compared by a hash of its ordered rows (load-time columns left
-out: dlt's `_dlt_*` and `*_refreshed_at`).
+The tiny company's staging rows (tests/fixtures/README.md) are copied into tables of a database of
+their own, and every model above staging is built there once: the base. Each example clones the
+base and runs a sequence of builds, each after a few changes written into those tables the way dlt
+lands them (each change is one load: its rows carry a new `_dlt_load_id`; plan files are replaced
+whole): new orders, refunds, activities and stage moves; updated order lines; deletes (a cancelled
+order, an archived deal); late rows dated months back; a stage change moved weeks earlier; an FX
+correction; a plan change; a period close (the month's published commission rows frozen in the
+store, as `make close-period` does). Each build runs the models downstream of the relations the
+changes touched, as the pipeline would. Then the database is cloned once more and the clone rebuilt
+with `--full-refresh`: every model (every relation dbt built in intermediate, marts and
+marts_audit) must hold the same rows in both, compared by a hash of its ordered rows (load-time
+columns left out: dlt's `_dlt_*` and `*_refreshed_at`).
 
 The staging models are views that rename and cast; the changes are written in their shape.
 Hard deletes are not among the changes: no source deletes a row (the CRMs archive, orders are
@@ -323,6 +323,31 @@ def _stage_move(cur, warehouse: Warehouse, change: Change) -> set[str]:
     return {"stg_crm__deal_stage_changes", "stg_crm__deals"}
 
 
+def _move_stage_change(cur, warehouse: Warehouse, change: Change) -> set[str]:
+    """A recorded stage change corrected to weeks earlier (often into the month before): the
+    stage entry it starts moves, and with it the month the funnel counts it in."""
+    (deal_id, stage_id, changed_at) = _picked(
+        cur,
+        "select deal_id, stage_id, changed_at from staging.stg_crm__deal_stage_changes"
+        " order by 1, 3, 2",
+        change.pick,
+    )
+    stamp = {key: sql.Literal(value) for key, value in _load_stamp(warehouse).items()}
+    moved = _update(
+        cur,
+        "stg_crm__deal_stage_changes",
+        sql.SQL("deal_id = {} and stage_id = {} and changed_at = {}").format(
+            sql.Literal(deal_id), sql.Literal(stage_id), sql.Literal(changed_at)
+        ),
+        {
+            **stamp,
+            "changed_at": sql.Literal(changed_at - dt.timedelta(days=10 + change.day % 40)),
+        },
+    )
+    assert moved, (deal_id, stage_id, changed_at)
+    return {"stg_crm__deal_stage_changes"}
+
+
 def _fx_correction(cur, warehouse: Warehouse, change: Change) -> set[str]:
     """Finance corrects the USD rate of a day with USD orders (a day without a rate of its own
     would carry the rate of the day before on)."""
@@ -386,6 +411,7 @@ CHANGES: dict[str, Callable[..., set[str]]] = {
     "archive_deal": _archive_deal,
     "new_activity": _new_activity,
     "stage_move": _stage_move,
+    "move_stage_change": _move_stage_change,
     "fx_correction": _fx_correction,
     "plan_change": _plan_change,
     "close": _close,
@@ -562,6 +588,7 @@ def test_incremental_builds_equal_a_full_refresh(base_warehouse: str, run_dbt) -
                 Change("cancel_order", pick=5),
                 Change("archive_deal", pick=2),
                 Change("stage_move", day=3),
+                Change("move_stage_change", pick=7, day=25),
                 Change("new_activity", pick=1, day=20),
                 Change("plan_change", size=5),
             ],
