@@ -124,6 +124,17 @@ class _Connection:
         with self._lock:
             return self._conn.execute(query, tuple(params)).fetchall()
 
+    def numbers(self, query: str, params: Iterable[Any] = ()) -> np.ndarray:
+        """One column of numbers, streamed by `COPY` into an array (no Python row per value:
+        XL has millions)."""
+        with self._lock, psycopg.ClientCursor(self._conn) as cur:
+            statement = sql.SQL("copy ({}) to stdout").format(
+                sql.SQL(cur.mogrify(query, tuple(params)))
+            )
+            with cur.copy(statement) as copy:
+                copy.set_types(["float8"])
+                return np.fromiter((row[0] for row in copy.rows()), dtype=np.float64)
+
 
 class _StoredRows:
     """Records of one type, in one order, read from PostgreSQL a slice at a time: what the
@@ -182,16 +193,10 @@ class _StoredIndex:
             db, kind + sql.SQL(" and archived"), (object_type,), by_id, counts.get(True, 0)
         )
         # each live record's last-modified time, ascending: a search's total without a count
-        self._modified = np.array(
-            [
-                row[0]
-                for row in db.rows(
-                    f"select modified_ms from {SCHEMA}.records where object_type = %s and not "
-                    "archived and modified_ms is not null order by modified_ms",
-                    (object_type,),
-                )
-            ],
-            dtype=np.float64,
+        self._modified = db.numbers(
+            f"select modified_ms from {SCHEMA}.records where object_type = %s and not "
+            "archived and modified_ms is not null order by modified_ms",
+            (object_type,),
         )
         names = db.rows(
             f"select name from {SCHEMA}.property_names where object_type = %s "

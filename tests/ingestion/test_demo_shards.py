@@ -5,6 +5,7 @@ and after the demo clock moves; the real HubSpot connector loads the same rows f
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
 from datetime import date
 
@@ -146,3 +147,51 @@ def test_the_connector_loads_every_shard_from_the_stored_crm(sharded_demo, new_p
     # the channel team's exports of both shards are named in the one mapping
     mapping = (demo_crm_files_folder() / "mapping.yml").read_text(encoding="utf-8")
     assert "shard01/商机导出.csv" in mapping
+
+
+@pytest.mark.e2e  # `make test-e2e`: two S companies through the whole pipeline, twice
+def test_the_pipeline_runs_end_to_end_on_a_two_shard_company(tmp_path) -> None:
+    """The benchmark's S2 scale (two S companies side by side, as XL is ten L ones) in a warehouse
+    of its own: `make pipeline` from empty, then the demo clock moved for every shard and the
+    nightly run. Both shards' orders, deals and activities reach the marts."""
+    import psycopg
+
+    from bench.environment import BenchEnvironment
+
+    saved = dict(os.environ)
+    env = BenchEnvironment("S2", home=tmp_path)
+    env.start()
+    try:
+        env.build_demo()
+        env.start_crm()
+        env.run_pipeline("pipeline.log")
+
+        def marts() -> dict[str, int]:
+            with psycopg.connect(env.url) as conn:
+                return dict(
+                    conn.execute(
+                        "select 'lines ' || left(order_line_id, 4), count(*) "
+                        "from marts.fct_order_lines group by 1 union all "
+                        r"select 'deals ' || left(deal_id, 2), count(*) from marts.fct_deals "
+                        r"where deal_id ~ '^\d+$' group by 1 union all "
+                        "select 'activities ' || left(activity_id, 1), count(*) "
+                        r"from marts.fct_activities where activity_id ~ '^\d+$' group by 1"
+                    ).fetchall()
+                )
+
+        first = marts()
+        # shard 0's ids as the demo numbers them, shard 1's moved by a step of each kind
+        for shard_0, shard_1 in (("L000", "L005"), ("90", "10"), ("3", "4")):
+            kind = "lines" if shard_0.startswith("L") else "deals" if len(shard_0) == 2 else ""
+            kind = kind or "activities"
+            assert first.get(f"{kind} {shard_0}", 0) > 1000, first
+            assert first.get(f"{kind} {shard_1}", 0) > 1000, first
+        env.advance_demo(4)
+        env.run_pipeline("pipeline-nightly.log")
+        later = marts()
+        assert later["lines L000"] > first["lines L000"]
+        assert later["lines L005"] > first["lines L005"]
+    finally:
+        env.stop()
+        os.environ.clear()
+        os.environ.update(saved)
