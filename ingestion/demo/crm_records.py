@@ -6,6 +6,8 @@ HubSpot owners and its deals and activities are not in the CRM.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
@@ -45,18 +47,22 @@ def _record(record_id: str, created: str, updated: str, properties: dict, **extr
 
 def crm_data(company: Company, as_of: int) -> CrmData:
     """Every HubSpot object of the demo company visible at `as_of` (seconds in its timeline)."""
-    deals, changes = deal_states(company, as_of)
-    deals = deals[~is_file_team(deals["team_id"])]
-    customers = company["customers"]
     return CrmData(
-        objects={
-            "deals": _deals(company, deals, changes, _histories(company, as_of)),
-            **_companies_and_contacts(company, deals, customers),
-            **_engagements(company, as_of),
-        },
-        owners=_owners(company, as_of),
+        objects=dict(crm_objects(company, as_of)),
+        owners=crm_owners(company, as_of),
         pipelines=pipelines(),
     )
+
+
+def crm_objects(company: Company, as_of: int) -> Iterator[tuple[str, list[dict]]]:
+    """The HubSpot records of `crm_data`, one object type at a time (a sharded demo writes each
+    type and drops it before the next: `ingestion.demo.shards`)."""
+    deals, changes = deal_states(company, as_of)
+    deals = deals[~is_file_team(deals["team_id"])]
+    yield "deals", _deals(company, deals, changes, _histories(company, as_of))
+    yield from _companies_and_contacts(company, deals, company["customers"]).items()
+    for object_type in sorted(set(ENGAGEMENT_OBJECTS.values())):
+        yield object_type, _engagements(company, as_of, object_type)
 
 
 def _histories(company: Company, as_of: int) -> dict[tuple[int, str], list[dict]]:
@@ -182,15 +188,16 @@ def _companies_and_contacts(
     return {"companies": companies, "contacts": contacts}
 
 
-def _engagements(company: Company, as_of: int) -> dict[str, list[dict]]:
+def _engagements(company: Company, as_of: int, object_type: str) -> list[dict]:
     acts = company["activities"]
     reps = company["reps"].set_index("owner_id")
-    acts = acts[acts["at_s"].to_numpy() <= as_of]
+    kinds = [kind for kind, name in ENGAGEMENT_OBJECTS.items() if name == object_type]
+    acts = acts[(acts["at_s"].to_numpy() <= as_of) & acts["kind"].isin(kinds).to_numpy()]
     acts = acts[~is_file_team(reps["team_id"].reindex(acts["owner_id"]).to_numpy())]
     deal_ids = company["deals"]["deal_id"].to_numpy()
     deal_company = company["customers"]["company_id"].to_numpy()[company["deals"]["customer"]]
     at = iso_times(company, acts["at_s"].to_numpy())
-    out: dict[str, list[dict]] = {name: [] for name in set(ENGAGEMENT_OBJECTS.values())}
+    out = []
     for i, row in enumerate(acts.itertuples()):
         properties = {
             "hs_timestamp": at[i],
@@ -213,13 +220,11 @@ def _engagements(company: Company, as_of: int) -> dict[str, list[dict]]:
         associations = {}
         if row.deal >= 0:
             associations = {"deals": [deal_ids[row.deal]], "companies": [deal_company[row.deal]]}
-        out[ENGAGEMENT_OBJECTS[row.kind]].append(
-            _record(row.activity_id, at[i], at[i], properties, associations=associations)
-        )
+        out.append(_record(row.activity_id, at[i], at[i], properties, associations=associations))
     return out
 
 
-def _owners(company: Company, as_of: int) -> list[dict]:
+def crm_owners(company: Company, as_of: int) -> list[dict]:
     reps = company["reps"]
     names = team_names()
     assignments = company["assignments"]

@@ -40,7 +40,7 @@ from psycopg import sql
 
 from ingestion.demo import crm_store, orders_database
 from ingestion.demo.company import Company, simulate
-from ingestion.demo.crm_records import crm_data
+from ingestion.demo.crm_records import crm_objects, crm_owners
 from ingestion.demo.files import write_crm_exports, write_finance, write_targets, yearly_revenue
 from ingestion.demo.state import DemoState
 from ingestion.demo.views import iso_times, orders_tables, seconds_of
@@ -153,19 +153,19 @@ def _write_shard(
         written = orders_database.write(
             url, orders_tables(company, as_of, since=previous), replace=False
         )
-    crm = crm_data(company, as_of)
-    objects = crm.objects
+    cut = None  # a new build writes every record; an advance, those changed since its clock
     if since is not None:
         cut = str(iso_times(company, np.array([seconds_of(company, since.as_of_moment)]))[0])
-        objects = {
-            name: [r for r in records if _changed_since(r, cut)]
-            for name, records in objects.items()
-        }
+    written["crm_records"] = 0
     with psycopg.connect(url) as conn:
-        written["crm_records"] = crm_store.write_records(conn, objects)
+        for object_type, records in crm_objects(company, as_of):
+            if cut is not None:
+                records = [r for r in records if _changed_since(r, cut)]
+            written["crm_records"] += crm_store.write_records(conn, {object_type: records})
+            conn.commit()
+            del records
         if shard == 0:
-            crm_store.write_owners(conn, crm.owners)
-    del crm, objects
+            crm_store.write_owners(conn, crm_owners(company, as_of))
     if shard == 0:
         write_finance(company, as_of, finance)
     folder = exports if shard == 0 else exports / SHARD_FOLDER.format(shard)
