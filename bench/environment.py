@@ -32,11 +32,12 @@ BENCH_ROOT = PROJECT_ROOT / ".state" / "bench"
 # `python -m ingestion.demo build --scale N`: 80 makes over 200,000 deals and 1,000,000 order lines
 # up to today (the generator's own note), 8 a tenth of that. The 2026-11-23 results used 7 and 70
 # (92,969 and 965,465 order lines). XL is ten L companies side by side (`ingestion.demo.shards`),
-# generated `SHARD_JOBS` at once, each in the memory of one L company; S2, two S companies side by
-# side, tries the sharded demo end to end at a small scale (tests/test_sharded_demo_pipeline.py).
+# generated one after the other in the memory of one L company (`SHARD_JOBS` 2 would halve the
+# wall time on a quiet machine with twice the memory); S2, two S companies side by side, tries the
+# sharded demo end to end at a small scale (tests/ingestion/test_demo_shards.py).
 SCALES = {"S": 8.0, "L": 80.0, "XL": 800.0, "S2": 16.0}
 SHARDS = {"XL": 10, "S2": 2}
-SHARD_JOBS = 2  # 2 cores
+SHARD_JOBS = 1
 DEMO_SEED = 7
 DEMO_ORDERS_DATABASE = "demo_orders"
 

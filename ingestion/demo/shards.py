@@ -23,6 +23,7 @@ single company of the same seed and scale.
 
 from __future__ import annotations
 
+import resource
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -68,6 +69,7 @@ COLUMNS = {
     "activities": {"activity_id": "activity"},
 }
 SHARED_TABLES = {"products"}  # orders tables written once, from shard 0
+ORDER_TABLES = ("orders", "order_lines", "refunds")  # the company's tables only orders are made of
 SHARD_FOLDER = "shard{:02d}"  # a shard's channel-team exports, under the exports folder
 
 
@@ -139,6 +141,11 @@ def _write_shard(
     company = shard_company(state, shard)
     as_of = seconds_of(company, state.as_of_moment)
     simulated = time.monotonic() - started
+    # finance's files and the revenue first: the orders tables are dropped once written, so the
+    # HubSpot records are made beside the rest of the company only
+    if shard == 0:
+        write_finance(company, as_of, finance)
+    revenue = yearly_revenue(company)
     written: dict[str, int] = {}
     if since is None:
         tables = orders_tables(company, as_of)
@@ -148,11 +155,14 @@ def _write_shard(
                     continue
                 copy_frame(conn, name, frame)
                 written[name] = len(frame)
+        del tables
     else:
         previous = seconds_of(company, since.as_of_moment)
         written = orders_database.write(
             url, orders_tables(company, as_of, since=previous), replace=False
         )
+    for name in ORDER_TABLES:
+        del company.tables[name]
     cut = None  # a new build writes every record; an advance, those changed since its clock
     if since is not None:
         cut = str(iso_times(company, np.array([seconds_of(company, since.as_of_moment)]))[0])
@@ -166,14 +176,12 @@ def _write_shard(
             del records
         if shard == 0:
             crm_store.write_owners(conn, crm_owners(company, as_of))
-    if shard == 0:
-        write_finance(company, as_of, finance)
     folder = exports if shard == 0 else exports / SHARD_FOLDER.format(shard)
     write_crm_exports(company, as_of, folder)
-    revenue = yearly_revenue(company)
     print(
         f"demo: shard {shard} simulated in {simulated:.0f}s, written in "
-        f"{time.monotonic() - started - simulated:.0f}s: "
+        f"{time.monotonic() - started - simulated:.0f}s, peak RSS "
+        f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB: "
         + ", ".join(f"{n:,} {t}" for t, n in written.items()),
         file=sys.stderr,
         flush=True,
@@ -192,11 +200,8 @@ def _write_all(
     """Every shard written (`jobs` at once, each in a process of its own so its company's memory
     is returned when it ends); the targets and the exports' mapping, which span the shards."""
     arguments = [(state, shard, url, finance, exports, since) for shard in range(state.shards)]
-    if jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=1) as pool:
-            results = list(pool.map(_write_shard, *zip(*arguments, strict=True)))
-    else:
-        results = [_write_shard(*args) for args in arguments]
+    with ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=1) as pool:
+        results = list(pool.map(_write_shard, *zip(*arguments, strict=True)))
     totals: dict[str, int] = {}
     for written, _, _ in results:
         for name, count in written.items():
