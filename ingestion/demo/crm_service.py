@@ -4,7 +4,8 @@
 127.0.0.1 (port 8765 when free) and writes its URL and token to `.state/demo/crm_server.json`,
 where the HubSpot source finds it; its Salesforce, Zoho and Jiandaoyun twins beside it
 (`salesforce_service`, `zoho_service`, `jiandaoyun_service`). After
-`make demo-advance` it serves the new day's records.
+`make demo-advance` it serves the new day's records. A sharded demo (XL, `ingestion.demo.shards`)
+is served from its records in PostgreSQL (`ingestion.demo.crm_store`), without the twins.
 """
 
 from __future__ import annotations
