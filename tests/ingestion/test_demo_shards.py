@@ -181,9 +181,11 @@ def test_the_pipeline_runs_end_to_end_on_a_two_shard_company(tmp_path) -> None:
 
         first = marts()
         # shard 0's ids as the demo numbers them, shard 1's moved by a step of each kind
-        for shard_0, shard_1 in (("L000", "L005"), ("90", "10"), ("3", "4")):
-            kind = "lines" if shard_0.startswith("L") else "deals" if len(shard_0) == 2 else ""
-            kind = kind or "activities"
+        for kind, shard_0, shard_1 in (
+            ("lines", "L000", "L005"),
+            ("deals", "90", "10"),
+            ("activities", "3", "4"),
+        ):
             assert first.get(f"{kind} {shard_0}", 0) > 1000, first
             assert first.get(f"{kind} {shard_1}", 0) > 1000, first
         env.advance_demo(4)
