@@ -31,12 +31,13 @@ from ingestion.platform.warehouse_url import (
 BENCH_ROOT = PROJECT_ROOT / ".state" / "bench"
 # `python -m ingestion.demo build --scale N`: 80 makes over 200,000 deals and 1,000,000 order lines
 # up to today (the generator's own note), 8 a tenth of that. The 2026-11-23 results used 7 and 70
-# (92,969 and 965,465 order lines). XL is ten L companies side by side (`bench/sharded_orders.py`):
-# the orders database only, in the memory of one L company.
-SCALES = {"S": 8.0, "L": 80.0, "XL": 800.0}
-XL_SHARDS = 10
-# The steps each scale can measure: XL has no CRM, finance files or demo clock (see sharded_orders).
-SCALE_STEPS = {"XL": ("ingest",)}
+# (92,969 and 965,465 order lines). XL is ten L companies side by side (`ingestion.demo.shards`),
+# generated one after the other in the memory of one L company (`SHARD_JOBS` 2 would halve the
+# wall time on a quiet machine with twice the memory); S2, two S companies side by side, tries the
+# sharded demo end to end at a small scale (tests/ingestion/test_demo_shards.py).
+SCALES = {"S": 8.0, "L": 80.0, "XL": 800.0, "S2": 16.0}
+SHARDS = {"XL": 10, "S2": 2}
+SHARD_JOBS = 1
 DEMO_SEED = 7
 DEMO_ORDERS_DATABASE = "demo_orders"
 
@@ -51,13 +52,19 @@ class BenchEnvironment:
     """The isolated warehouse, demo sources and state of one benchmark scale."""
 
     scale: str
-    home: Path = field(init=False)
+    home: Path = field(default=Path())  # default: `.state/bench/<scale>/`
     server: EmbeddedServer = field(init=False)
     _crm: subprocess.Popen | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.home = BENCH_ROOT / self.scale
+        if self.home == Path():
+            self.home = BENCH_ROOT / self.scale
         self.server = EmbeddedServer(home=self.home / "warehouse")
+
+    @property
+    def shards(self) -> int:
+        """Companies side by side (`ingestion.demo.shards`); 1: the demo company itself."""
+        return SHARDS.get(self.scale, 1)
 
     @property
     def url(self) -> str:
@@ -116,25 +123,11 @@ class BenchEnvironment:
         the generator's wall time and peak memory."""
         self.stop_crm()
         shutil.rmtree(self.state_dir / "demo", ignore_errors=True)
-        if self.scale == "XL":
-            ensure_database(with_database(self.url, "postgres"), DEMO_ORDERS_DATABASE)
-            shards = SCALES["XL"] / XL_SHARDS
-            return self._generate(
-                ["bench.sharded_orders", "--url", self.orders_url, "--shards", str(XL_SHARDS)]
-                + ["--scale", str(shards), "--seed", str(DEMO_SEED)]
-            )
-        return self._generate(
-            [
-                "ingestion.demo",
-                "build",
-                "--rebuild",
-                "--no-server",
-                "--seed",
-                str(DEMO_SEED),
-                "--scale",
-                str(SCALES[self.scale]),
-            ]
-        )
+        build = ["ingestion.demo", "build", "--rebuild", "--no-server", "--seed", str(DEMO_SEED)]
+        build += ["--scale", str(SCALES[self.scale] / self.shards)]
+        if self.shards > 1:
+            build += ["--shards", str(self.shards), "--jobs", str(SHARD_JOBS)]
+        return self._generate(build)
 
     def _generate(self, module_argv: list[str]) -> ProcessRun:
         log = self.home / "demo-build.log"
@@ -164,7 +157,8 @@ class BenchEnvironment:
 
     def advance_demo(self, days: int) -> None:
         """Move the demo clock: new orders and leads, moved deals (the CRM server follows)."""
-        self.run([sys.executable, "-m", "ingestion.demo", "advance", "--days", str(days)])
+        command = [sys.executable, "-m", "ingestion.demo", "advance", "--days", str(days)]
+        self.run(command + ["--jobs", str(SHARD_JOBS)])
 
     def reset_warehouse(self) -> None:
         """An empty warehouse database and no dlt or Dagster state: the next load is a first one.

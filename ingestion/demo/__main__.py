@@ -6,6 +6,8 @@
 - `advance --days N`: move the demo clock N days: new leads, stage moves, orders and refunds.
 
 `--scale 80` makes over 200,000 deals and 1,000,000 order lines up to today (benchmarks).
+`--shards 10 --scale 80` makes ten such companies side by side (the XL benchmark,
+`ingestion.demo.shards`), in the memory of one per `--jobs`; its CRM is served from PostgreSQL.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import time
 from datetime import date
 
 from ingestion.demo import orders_database
+from ingestion.demo import shards as sharded
 from ingestion.demo import state as demo_state
 from ingestion.demo.crm_service import ensure_running
 from ingestion.demo.files import write_crm_exports, write_finance
@@ -63,7 +66,15 @@ def _write_settings(orders_url: str) -> None:
     )
 
 
-def build(seed: int, scale: float, today: date, rebuild: bool, serve: bool = True) -> None:
+def build(
+    seed: int,
+    scale: float,
+    today: date,
+    rebuild: bool,
+    serve: bool = True,
+    shards: int = 1,
+    jobs: int = 1,
+) -> None:
     started = time.monotonic()
     url = demo_orders_url()
     ensure_database(with_database(url, "postgres"), database_of(url))
@@ -71,10 +82,16 @@ def build(seed: int, scale: float, today: date, rebuild: bool, serve: bool = Tru
     if (
         state is not None
         and not rebuild
-        and (state.seed, state.scale) == (seed, scale)
+        and (state.seed, state.scale, state.shards) == (seed, scale, shards)
         and orders_database.has_rows(url)
     ):
         _say(started, f"reusing the demo company as of {state.as_of} (--rebuild to start over)")
+    elif shards > 1:
+        state = demo_state.new_state(seed, scale, today, shards)
+        _say(started, f"simulating {shards} companies of scale {scale} from seed {seed}")
+        written = sharded.build(state, url, demo_finance_folder(), demo_crm_files_folder(), jobs)
+        demo_state.save(state)
+        _say(started, f"sources written: {_counts(written)}")
     else:
         state = demo_state.new_state(seed, scale, today)
         _say(started, f"simulating the demo company (seed {seed}, scale {scale}, today {today})")
@@ -96,11 +113,17 @@ def build(seed: int, scale: float, today: date, rebuild: bool, serve: bool = Tru
         _say(started, f"CRM server answering on {ensure_running()}")
 
 
-def advance(days: int) -> None:
+def advance(days: int, jobs: int = 1) -> None:
     started = time.monotonic()
     state = demo_state.load()
     if state is None:
         raise SystemExit("demo: no demo company yet: run `make demo` first")
+    if state.shards > 1:
+        folders = demo_finance_folder(), demo_crm_files_folder()
+        later, written = sharded.advance(state, days, demo_orders_url(), *folders, jobs)
+        demo_state.save(later)
+        _say(started, f"upserted {_counts(written)}; the demo moved to {later.as_of}")
+        return
     later = state.advanced(days)
     company = later.company()
     changed = orders_tables(company, later.as_of_seconds(), since=state.as_of_seconds())
@@ -120,17 +143,28 @@ def main(argv: list[str] | None = None) -> int:
     build_parser.add_argument("--today", type=date.fromisoformat, default=date.today())
     build_parser.add_argument("--rebuild", action="store_true")
     build_parser.add_argument("--no-server", action="store_true", help="skip the CRM server")
+    build_parser.add_argument("--shards", type=int, default=1, help="companies side by side (XL)")
     advance_parser = commands.add_parser("advance", help="move the demo clock forward")
     advance_parser.add_argument("--days", type=int, default=1)
+    for each in (build_parser, advance_parser):
+        each.add_argument("--jobs", type=int, default=1, help="shards simulated at once")
     args = parser.parse_args(argv)
     if args.command == "build" and not demo_mode():
         print("demo: own-data mode (your sources are configured): not built", file=sys.stderr)
         return 0
     try:
         if args.command == "build":
-            build(args.seed, args.scale, args.today, args.rebuild, serve=not args.no_server)
+            build(
+                args.seed,
+                args.scale,
+                args.today,
+                args.rebuild,
+                serve=not args.no_server,
+                shards=args.shards,
+                jobs=args.jobs,
+            )
         else:
-            advance(args.days)
+            advance(args.days, args.jobs)
     except (WarehouseError, RuntimeError) as exc:
         print(f"demo: {exc}", file=sys.stderr)
         return 1

@@ -71,6 +71,11 @@ class CrmData:
     owners: list[dict[str, Any]] = field(default_factory=list)
     pipelines: list[dict[str, Any]] = field(default_factory=list)
 
+    def indexes(self) -> dict[str, Any]:
+        """Each object type's records indexed for the routes (`_Index`; a stored CRM answers
+        from disk with the same interface: `ingestion.demo.crm_store`)."""
+        return {name: _Index(records) for name, records in self.objects.items()}
+
 
 class _Index:
     """Records of one type, sorted by id for listing, with their property names."""
@@ -104,6 +109,10 @@ class _Index:
         records, keys = self._ranges[name]
         find = bisect.bisect_right if operator == "GT" else bisect.bisect_left
         return records, find(keys, _compare_key(value))
+
+    def find(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The records of those ids that exist, by id."""
+        return {i: self.by_id[i] for i in ids if i in self.by_id}
 
 
 def _id_key(record_id: str) -> tuple[int, str]:
@@ -188,7 +197,7 @@ class CrmState:
             data = self._load()
             if data is not self._data:
                 self._data = data
-                self._indexes = {name: _Index(records) for name, records in data.objects.items()}
+                self._indexes = data.indexes()
             return self._data, self._indexes
 
 
@@ -382,7 +391,9 @@ class CrmApi:
         return matched
 
     def _batch_read(self, object_type: str, index: _Index, body: dict) -> dict:
-        found = [index.by_id[i["id"]] for i in body.get("inputs", []) if i["id"] in index.by_id]
+        ids = [i["id"] for i in body.get("inputs", [])]
+        known = index.find(ids)
+        found = [known[i] for i in ids if i in known]
         results = [
             self._render(
                 object_type, r, body.get("properties"), body.get("propertiesWithHistory") or [], []
@@ -394,8 +405,10 @@ class CrmApi:
     @staticmethod
     def _associations(index: _Index, to_type: str, body: dict) -> dict:
         results = []
-        for item in body.get("inputs", []):
-            record = index.by_id.get(item["id"])
+        inputs = body.get("inputs", [])
+        known = index.find([item["id"] for item in inputs])
+        for item in inputs:
+            record = known.get(item["id"])
             linked = (record or {}).get("associations", {}).get(to_type, [])
             if linked:
                 results.append(

@@ -4,7 +4,8 @@
 127.0.0.1 (port 8765 when free) and writes its URL and token to `.state/demo/crm_server.json`,
 where the HubSpot source finds it; its Salesforce, Zoho and Jiandaoyun twins beside it
 (`salesforce_service`, `zoho_service`, `jiandaoyun_service`). After
-`make demo-advance` it serves the new day's records.
+`make demo-advance` it serves the new day's records. A sharded demo (XL, `ingestion.demo.shards`)
+is served from its records in PostgreSQL (`ingestion.demo.crm_store`), without the twins.
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ from ingestion.demo import jiandaoyun_service, salesforce_service, zoho_service
 from ingestion.demo import state as demo_state
 from ingestion.demo.crm_records import crm_data
 from ingestion.demo.crm_server import CrmData, CrmServer, CrmState
+from ingestion.demo.crm_store import StoredCrm
 from ingestion.demo.settings import (
     DEFAULT_CRM_PORT,
     demo_crm_endpoint,
     demo_dir,
+    demo_orders_url,
     write_demo_sources,
 )
+from ingestion.demo.views import pipelines
 from ingestion.platform.paths import PROJECT_ROOT, state_dir
 
 
@@ -46,7 +50,10 @@ def follow_demo_state() -> Callable[[], CrmData]:
         if cache.get("stamp") != stamp:
             state = demo_state.load()
             assert state is not None
-            cache["data"] = crm_data(state.company(), state.as_of_seconds())
+            if state.shards > 1:  # too large for memory: the records are in PostgreSQL
+                cache["data"] = StoredCrm(demo_orders_url(), pipelines())
+            else:
+                cache["data"] = crm_data(state.company(), state.as_of_seconds())
             cache["stamp"] = stamp
         return cache["data"]  # type: ignore[return-value]
 
@@ -76,9 +83,11 @@ def serve() -> None:
     # started on its own too (benchmarks): the pipeline's demo mode finds it either way
     write_demo_sources({"hubspot": {"base_url": server.url, "access_token": state.token}})
     print(f"demo CRM: serving {server.url}", file=sys.stderr, flush=True)
-    salesforce_service.start_twin(lambda: state.current()[0], state.token)
-    zoho_service.start_twin(lambda: state.current()[0], state.token)
-    jiandaoyun_service.start_twin(lambda: state.current()[0], state.token)
+    demo = demo_state.load()
+    if demo is None or demo.shards == 1:  # the twins serve from memory: not the sharded demo
+        salesforce_service.start_twin(lambda: state.current()[0], state.token)
+        zoho_service.start_twin(lambda: state.current()[0], state.token)
+        jiandaoyun_service.start_twin(lambda: state.current()[0], state.token)
     server.serve_forever()
 
 

@@ -88,7 +88,7 @@ def write_finance(company: Company, as_of: int, folder: Path) -> None:
             "valid_to": [_optional_day(company, d) for d in assignments["to_day"]],
         }
     ).to_csv(folder / "org" / "rep_assignments.csv", index=False)
-    _write_targets(company, folder / "targets")
+    write_targets(company, folder / "targets")
     spend = company["spend"]
     spend = spend[[m <= _day(company, today) for m in spend["month"]]]
     pd.DataFrame(
@@ -114,7 +114,7 @@ def write_finance(company: Company, as_of: int, folder: Path) -> None:
         rows.to_csv(folder / "fx_rates" / f"usd_cny_{year}.csv", index=False)
 
 
-def _yearly_revenue(company: Company) -> pd.DataFrame:
+def yearly_revenue(company: Company) -> pd.DataFrame:
     """Each rep's simulated revenue per calendar year in CNY (whole years, for target setting)."""
     orders, lines = company["orders"], company["order_lines"]
     cents = lines["quantity"].to_numpy() * lines["unit_cents"].to_numpy()
@@ -133,11 +133,13 @@ def _yearly_revenue(company: Company) -> pd.DataFrame:
     return frame.groupby(["owner_id", "year"], as_index=False)["revenue"].sum()
 
 
-def _write_targets(company: Company, folder: Path) -> None:
+def write_targets(company: Company, folder: Path, revenue: pd.DataFrame | None = None) -> None:
     """Annual revenue targets with monthly weights for half the reps, monthly targets for the
-    others; visits per month; team, region and company targets."""
+    others; visits per month; team, region and company targets. The reps' targets follow their
+    `revenue` per year (`yearly_revenue`: the company's own unless given, e.g. summed over the
+    shards of a sharded company)."""
     rng = np.random.default_rng(11)
-    revenue = _yearly_revenue(company)
+    revenue = yearly_revenue(company) if revenue is None else revenue
     reps = company["reps"]
     season = np.array([0.7, 0.55, 0.95, 0.95, 0.95, 1.0, 0.9, 0.9, 1.05, 1.0, 1.05, 1.3])
     weights = np.round(season / season.sum(), 6)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
@@ -18,6 +18,8 @@ class DemoState:
     scale: float
     anchor: str  # ISO date: the day the demo was built ("today" for its dates)
     as_of: str  # ISO timestamp: what the sources show so far
+    # companies side by side (`ingestion.demo.shards`, the XL benchmark); 1: the demo company
+    shards: int = 1
 
     @property
     def as_of_moment(self) -> datetime:
@@ -31,7 +33,7 @@ class DemoState:
 
     def advanced(self, days: int) -> DemoState:
         later = self.as_of_moment + timedelta(days=days)
-        return DemoState(self.seed, self.scale, self.anchor, later.isoformat())
+        return replace(self, as_of=later.isoformat())
 
 
 @lru_cache(maxsize=2)
@@ -52,11 +54,14 @@ def save(state: DemoState) -> None:
     path = state_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(asdict(state), indent=2))
+    fields = asdict(state)
+    if state.shards == 1:  # the demo company's state file as it always was
+        del fields["shards"]
+    temporary.write_text(json.dumps(fields, indent=2))
     temporary.replace(path)
 
 
-def new_state(seed: int, scale: float, today: date) -> DemoState:
+def new_state(seed: int, scale: float, today: date, shards: int = 1) -> DemoState:
     """A demo anchored on `today`, showing everything up to today's midnight (UTC)."""
     midnight = datetime(today.year, today.month, today.day, tzinfo=UTC)
-    return DemoState(seed, scale, today.isoformat(), midnight.isoformat())
+    return DemoState(seed, scale, today.isoformat(), midnight.isoformat(), shards)
