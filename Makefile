@@ -86,6 +86,9 @@ test-e2e: install ## the slow end-to-end tests: the app in Chromium, backup/rest
 test-faults: install ## run only the slow fault-injection tests (kill -9, restarts, concurrent runs)
 	@$(PY) -m pytest -m faults
 
+test-scale: install ## the sharded benchmark company (XL's generator at S2) through the whole pipeline, 10-25 min (bench/README.md)
+	@$(PY) -m pytest -m scale
+
 test-spark: install ## the Spark suite: the project on a local SparkSession (needs Java; docs/spark.md)
 	@command -v java >/dev/null || { echo "test-spark: needs Java 17 (Debian: apt-get install openjdk-17-jre-headless)"; exit 2; }
 	@$(VENV)/bin/uv sync --frozen --inexact --extra spark --quiet
