@@ -149,7 +149,7 @@ def test_the_connector_loads_every_shard_from_the_stored_crm(sharded_demo, new_p
     assert "shard01/商机导出.csv" in mapping
 
 
-@pytest.mark.scale  # `make test-scale`: two S companies through the whole pipeline, twice (~10-25 min)
+@pytest.mark.scale  # `make test-scale`: two S companies through the whole pipeline, twice
 def test_the_pipeline_runs_end_to_end_on_a_two_shard_company(tmp_path) -> None:
     """The benchmark's S2 scale (two S companies side by side, as XL is ten L ones) in a warehouse
     of its own: `make pipeline` from empty, then the demo clock moved for every shard and the
