@@ -26,7 +26,10 @@ from __future__ import annotations
 import resource
 import sys
 import time
+import types
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -189,6 +192,20 @@ def _write_shard(
     return written, revenue, company["reps"]
 
 
+@contextmanager
+def _workers_without_main() -> Iterator[None]:
+    """A spawned worker imports its parent's `__main__` module again before it runs anything.
+    That module is not always a program: Streamlit's AppTest (the app's tests, the benchmark's app
+    step) installs the page script it ran as `__main__`, which a worker would then execute and die
+    in. The shard workers need only this module, so they start from an empty `__main__`."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def _write_all(
     state: DemoState,
     url: str,
@@ -200,7 +217,10 @@ def _write_all(
     """Every shard written (`jobs` at once, each in a process of its own so its company's memory
     is returned when it ends); the targets and the exports' mapping, which span the shards."""
     arguments = [(state, shard, url, finance, exports, since) for shard in range(state.shards)]
-    with ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=1) as pool:
+    with (
+        _workers_without_main(),
+        ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=1) as pool,
+    ):
         results = list(pool.map(_write_shard, *zip(*arguments, strict=True)))
     totals: dict[str, int] = {}
     for written, _, _ in results:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import types
 import urllib.request
 from datetime import date
 
@@ -101,6 +103,13 @@ def _conversation(url: str) -> list[tuple[int, object]]:
 def sharded_demo(monkeypatch, tmp_path, scratch_database):
     monkeypatch.setenv("SPW_STATE_DIR", str(tmp_path))
     monkeypatch.setenv("DEMO_ORDERS_URL", scratch_database)
+    # As the app's tests leave it: Streamlit's AppTest installs the page it ran as `__main__`,
+    # which the shard workers must not run again (ingestion.demo.shards._workers_without_main).
+    page = tmp_path / "page.py"
+    page.write_text('raise SystemExit("a page script ran in a shard worker")\n', encoding="utf-8")
+    script_main = types.ModuleType("__main__")
+    script_main.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", script_main)
     build(seed=7, scale=SCALE, today=TODAY, rebuild=True, serve=False, shards=SHARDS)
     stored = CrmServer(CrmState(follow_demo_state(), TOKEN))
     stored.start_in_thread()
