@@ -17,7 +17,7 @@
         unique_key='month_start',
         incremental_strategy='delete+insert',
         on_schema_change='sync_all_columns',
-        post_hook=["delete from {{ this }} where scope_type is null"],
+        post_hook=["{% if is_incremental() %}delete from {{ this }} where scope_type is null{% endif %}"],
         indexes=[
             {'columns': ['month_start']},
         ],

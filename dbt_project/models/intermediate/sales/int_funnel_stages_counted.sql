@@ -23,7 +23,7 @@
         unique_key='entry_month',
         incremental_strategy='delete+insert',
         on_schema_change='sync_all_columns',
-        post_hook=["delete from {{ this }} where funnel_stage_id is null"],
+        post_hook=["{% if is_incremental() %}delete from {{ this }} where funnel_stage_id is null{% endif %}"],
         indexes=[
             {'columns': ['entry_month']},
         ],
