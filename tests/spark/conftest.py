@@ -9,15 +9,15 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from dagster import DagsterInstance
 
 from ingestion.platform.warehouse_url import connection_environment
 from orchestration.resources import DBT_PROJECT_DIR
-from tests.spark.mart_rows import MART_SCHEMAS
-from tests.spark.raw_parquet import export_raw_schemas
+from tests.spark.builds import DbtCommand, build_on_spark, spark_folders
 
 
 def _missing() -> str | None:
@@ -37,50 +37,38 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 DBT = Path(sys.executable).with_name("dbt")
+DBT_SESSION = Path(__file__).with_name("dbt_session.py")
 
 
 @pytest.fixture(scope="session")
 def spark_environment(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """A local session's warehouse and metastore in a fresh folder (profiles.yml's `spark`)."""
-    root = tmp_path_factory.mktemp("spark")
-    return {
-        "SPARK_WAREHOUSE_DIR": str(root / "warehouse"),
-        "SPARK_METASTORE_DIR": str(root / "metastore_db"),
-        "SPARK_DERBY_HOME": str(root),
-        "SPARK_RAW_ROOT": str(root / "raw"),
-        # A test company's models are small: the time goes to dbt's and the catalogue's work
-        # per model, which two threads overlap on two cores; a shuffle partition per core.
-        "DBT_THREADS": os.environ.get("DBT_THREADS", "2"),
-        "SPARK_SHUFFLE_PARTITIONS": os.environ.get("SPARK_SHUFFLE_PARTITIONS", "2"),
-    }
-
-
-DbtCommand = Callable[..., subprocess.CompletedProcess]
+    """The tiny company's local Spark session folders."""
+    return spark_folders(tmp_path_factory.mktemp("spark"))
 
 
 @pytest.fixture(scope="session")
 def dbt_command(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DbtCommand]:
     """`dbt_command(target, environment, *args)`: dbt in a child process (the JVM goes with it),
-    with a target folder per target so the project's own manifest is left alone."""
+    with a target folder per target so the project's own manifest is left alone.
+    `dbt_command.in_one_session(target, environment, [args, ...], label=...)`: several commands
+    in one child process (tests/spark/dbt_session.py), so Spark's JVM starts once."""
     targets = tmp_path_factory.mktemp("dbt_targets")
 
-    def run(target: str, environment: dict[str, str], *args: str, timeout: int = 1800):
+    def common(target: str, label: str) -> list[str]:
+        return [
+            "--target",
+            target,
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(targets / label),
+        ]
+
+    def child(command: list[str], environment: dict[str, str], timeout: int):
         return subprocess.run(
-            [
-                "nice",
-                "-n",
-                "15",
-                str(DBT),
-                *args,
-                "--target",
-                target,
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-                "--target-path",
-                str(targets / target),
-            ],
+            ["nice", "-n", "15", *command],
             env={**os.environ, **environment},
             cwd=DBT_PROJECT_DIR.parent,
             capture_output=True,
@@ -88,7 +76,22 @@ def dbt_command(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DbtCommand
             timeout=timeout,
         )
 
-    run.target_path = lambda target: targets / target  # type: ignore[attr-defined]
+    def run(target: str, environment: dict[str, str], *args: str, timeout: int = 1800):
+        return child([str(DBT), *args, *common(target, target)], environment, timeout)
+
+    def in_one_session(
+        target: str,
+        environment: dict[str, str],
+        commands: list[list[str]],
+        label: str | None = None,
+        timeout: int = 1800,
+    ):
+        arguments = [[*args, *common(target, label or target)] for args in commands]
+        session = [sys.executable, str(DBT_SESSION), json.dumps(arguments)]
+        return child(session, environment, timeout)
+
+    run.in_one_session = in_one_session  # type: ignore[attr-defined]
+    run.target_path = lambda label: targets / label  # type: ignore[attr-defined]
     yield run
 
 
@@ -98,38 +101,22 @@ def postgres_environment(warehouse_url: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def spark_build(pipeline_runs, warehouse_url: str, spark_environment, dbt_command) -> dict:
-    """The session's one Spark build: the PostgreSQL build's raw schemas exported to Parquet and
-    registered as the dbt sources, then `dbt build --target spark` of every model and data test.
-    Its target folder (manifest with the compiled SQL, run results) serves the whole suite."""
-    root = Path(spark_environment["SPARK_RAW_ROOT"])
-    exported = export_raw_schemas(warehouse_url, root)
-    registered = dbt_command(
-        "spark",
-        spark_environment,
-        "run-operation",
-        "register_parquet_sources",
-        "--args",
-        json.dumps({"root": str(root), "only": sorted(exported)}),
-    )
-    assert registered.returncode == 0, registered.stdout[-4000:]
-    built = dbt_command("spark", spark_environment, "build", "--exclude", "test_type:unit")
-    target = dbt_command.target_path("spark")
-    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
-    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
-    return {
-        "exported": exported,
-        "log": built.stdout,
-        "elapsed": results["elapsed_time"],
-        "results": {
-            result["unique_id"]: (result["status"], result.get("message") or "")
-            for result in results["results"]
-        },
-        "marts": {
-            node["name"]: (node["schema"], node["alias"])
-            for node in manifest["nodes"].values()
-            if node["resource_type"] == "model" and node["schema"] in MART_SCHEMAS
-        },
-        "warehouse": Path(spark_environment["SPARK_WAREHOUSE_DIR"]),
-        "target": target,
-    }
+def postgres_build(warehouse_url: str, tiny_company: dict[str, str]) -> None:
+    """The tiny company built on PostgreSQL once, by the pipeline job as `make pipeline` runs it
+    (the idempotence of a second run is `make test`'s to check, tests/conftest.py
+    `pipeline_runs`)."""
+    from orchestration.definitions import defs
+    from orchestration.defs.jobs import PIPELINE_JOB_NAME
+
+    job = defs.resolve_job_def(PIPELINE_JOB_NAME)
+    with DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    assert result.success, [event.message for event in result.all_events if event.is_failure]
+
+
+@pytest.fixture(scope="session")
+def spark_build(postgres_build, warehouse_url: str, spark_environment, dbt_command) -> dict:
+    """The tiny company's Spark build: `dbt build --target spark` of every model and data test
+    over the PostgreSQL build's raw schemas. Its target folder serves the whole suite."""
+    build = ["build", "--exclude", "test_type:unit"]
+    return build_on_spark(dbt_command, "spark", warehouse_url, spark_environment, build)
