@@ -105,8 +105,12 @@ close-period-spark: install ## freeze commission months in the Spark store: make
 
 SCALE ?= S
 RUNS ?= 3
-bench: install ## measure every step at SCALE=S|L|XL in a separate warehouse (bench/README.md)
-	@$(PY) -m bench --scale $(SCALE) --runs $(RUNS)
+ENGINE ?= postgres
+bench: install ## measure every step at SCALE=S|L|XL [ENGINE=spark] in a separate warehouse (bench/README.md)
+	@if [ "$(ENGINE)" = spark ]; then \
+	  command -v java >/dev/null || { echo "bench: ENGINE=spark needs Java 17 (Debian: apt-get install openjdk-17-jre-headless)"; exit 2; }; \
+	  $(VENV)/bin/uv sync --frozen --inexact --extra spark --quiet; fi
+	@$(PY) -m bench --scale $(SCALE) --runs $(RUNS) --engine $(ENGINE)
 
 lint: install ## ruff and sqlfluff
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

@@ -28,12 +28,17 @@ from bench.environment import SCALES, BenchEnvironment, say
 INCREMENT_DAYS = 4
 CRM_PAGE_SIZE = 100
 STEPS = ("ingest", "crm", "pipeline", "transform", "app", "incremental")
+# `--engine spark`: the PostgreSQL pipeline (the marts Spark's are checked against, the app's
+# warehouse), then the Spark path (`bench.spark`), then the Spark path after the 1% change
+SPARK_STEPS = ("pipeline", "spark", "incremental")
 
 
 class Recorder:
     """Collects each run's figures; the results are their medians, with the load average."""
 
-    def __init__(self, scale: str, runs: int, earlier: dict[str, Any]) -> None:
+    def __init__(
+        self, scale: str, runs: int, earlier: dict[str, Any], engine: str = "postgres"
+    ) -> None:
         self.runs = runs
         self.each: dict[str, list[float]] = {}
         # the machine's load average (1, 5, 15 minutes, as `uptime` shows) after each run
@@ -42,6 +47,7 @@ class Recorder:
         self.results: dict[str, Any] = {
             **earlier,
             "scale": scale,
+            "engine": engine,
             "demo_scale": SCALES[scale],
             "runs": runs,
             "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -175,6 +181,82 @@ def measure_app(env: BenchEnvironment, rec: Recorder) -> None:
         rec.results[f"app_page_ms_{page.removeprefix('app_pages/').removesuffix('.py')}"] = total
 
 
+def measure_spark(env: BenchEnvironment, rec: Recorder) -> None:
+    """Each step of the move to Spark its own figure, saved as soon as it is measured: the raw
+    layer as Parquet from nothing, its registration, the build, the publish; then the marts
+    checked against PostgreSQL's (taken before the publish overwrites them)."""
+    from bench import spark
+
+    rec.results["spark_settings"] = spark.settings()
+    postgres = spark.mart_totals(env.url)
+
+    def raw(number: int) -> dict[str, float]:
+        spark.reset(env)
+        run = spark.load_raw(env, f"raw-{number + 1}.log")
+        return {
+            "spark_raw_load_s": run.wall_s,
+            "spark_raw_load_peak_rss_mib": run.peak_rss_mib,
+            "spark_raw_mib": spark.raw_files_mib(env),
+        }
+
+    def build(number: int) -> dict[str, float]:
+        # the first run builds from nothing; a later one rebuilds every table (--full-refresh)
+        built, figures = spark.build(env, f"build-{number + 1}.log", "--full-refresh")
+        spark.say_breakdown("spark build", figures)
+        rec.results["spark_build_breakdown"] = figures
+        return {
+            "spark_build_s": built.wall_s,
+            "spark_build_elapsed_s": figures["elapsed_s"],
+            "spark_build_startup_s": built.wall_s - figures["elapsed_s"],
+            "spark_build_peak_rss_mib": built.peak_rss_mib,
+            "spark_build_order_lines_per_s": rec.results["order_lines"] / built.wall_s,
+            "spark_build_failed": len(figures["failed"]),
+            "spark_median_view_s": figures["median_view_s"],
+            **{f"spark_layer_s_{k}": v for k, v in figures["layers_s"].items()},
+        }
+
+    def publish(_: int) -> dict[str, float]:
+        run = spark.publish(env)
+        return {"spark_publish_s": run.wall_s, "spark_publish_peak_rss_mib": run.peak_rss_mib}
+
+    rec.repeat("spark raw load", raw)
+    rec.repeat("spark register", lambda _: {"spark_register_s": spark.register(env).wall_s})
+    rec.repeat("spark build", build)
+    rec.repeat("spark publish", publish)
+    differences = spark.compare(postgres, spark.mart_totals(env.url))
+    rec.results["spark_mart_totals_postgres"] = postgres
+    rec.results["spark_mart_differences"] = differences
+    say(f"marts compared: {len(postgres)}, differences: {len(differences)}")
+    for line in differences:
+        say(f"  {line}")
+    rec.after_step()
+
+
+def measure_spark_incremental(env: BenchEnvironment, rec: Recorder) -> None:
+    from bench import ingest, spark
+
+    def incremental(number: int) -> dict[str, float]:
+        before = ingest.order_line_stamp(env)
+        env.advance_demo(INCREMENT_DAYS)
+        changed = ingest.changed_order_lines(env, before)
+        raw = spark.load_raw(env, f"raw-incremental-{number + 1}.log")
+        built, figures = spark.build(env, f"build-incremental-{number + 1}.log")
+        spark.say_breakdown("spark build after the change", figures)
+        rec.results["spark_incremental_breakdown"] = figures
+        return {
+            "spark_incremental_raw_load_s": raw.wall_s,
+            "spark_incremental_build_s": built.wall_s,
+            "spark_incremental_elapsed_s": figures["elapsed_s"],
+            "spark_incremental_failed": len(figures["failed"]),
+            "incremental_change_share": changed / before[0],
+        }
+
+    rec.repeat("spark after the change", incremental)
+    rec.results["spark_incremental_share"] = (
+        rec.results["spark_incremental_build_s"] / rec.results["spark_build_s"]
+    )
+
+
 def save(rec: Recorder, complete: bool, final: bool) -> dict[str, bool | None]:
     """Write the results so far (after every step, so a run stopped half way keeps its figures);
     return which goals are met."""
@@ -202,9 +284,16 @@ def main(argv: list[str] | None = None) -> int:
         help=f"comma-separated subset of {','.join(STEPS)} (the others are not measured)"
         "; default: every step",
     )
+    parser.add_argument(
+        "--engine",
+        choices=("postgres", "spark"),
+        default="postgres",
+        help="spark: the demo's raw layer as Parquet and dbt on a local SparkSession"
+        " (needs Java and the spark extra; bench/README.md)",
+    )
     parser.add_argument("--keep", action="store_true", help="leave the bench warehouse running")
     args = parser.parse_args(argv)
-    possible = list(STEPS)
+    possible = list(SPARK_STEPS if args.engine == "spark" else STEPS)
     steps = [step for step in (args.steps or ",".join(possible)).split(",") if step]
     unknown = set(steps) - set(possible)
     if unknown:
@@ -217,8 +306,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # a run of some steps keeps the other steps' figures from the scale's previous results
     complete = steps == possible
-    earlier = {} if complete else report.previous(args.scale)
-    rec = Recorder(args.scale, args.runs, earlier)
+    earlier = {} if complete else report.previous(report.label(args.scale, args.engine))
+    rec = Recorder(args.scale, args.runs, earlier, args.engine)
     rec.after_step = lambda: save(rec, complete=complete, final=False)
     env.start()
     try:
@@ -230,32 +319,56 @@ def main(argv: list[str] | None = None) -> int:
 
         rec.results["order_lines"] = order_line_stamp(env)[0]
         save(rec, complete=complete, final=False)
-        # The demo was just rebuilt from its seed: a warehouse loaded before holds rows (and
-        # incremental cursors) of a demo clock moved on since, so the 1% change must start from a
-        # fresh load of this demo.
-        needs_marts = "incremental" in steps or (
-            bool({"transform", "app"} & set(steps)) and not env.has_marts()
-        )
-        needs_crm = bool({"crm", "pipeline", "incremental"} & set(steps))
-        crm = env.start_crm() if needs_crm or needs_marts else ("", "")
-        rec.results["steps"] = ",".join(steps)
-        if "ingest" in steps:
-            measure_ingest(env, rec)
-        if "crm" in steps:
-            measure_crm(env, rec, crm)
-        if "pipeline" in steps or needs_marts:
-            measure_pipeline(env, rec)
-        if "transform" in steps:
-            measure_transform(env, rec)
-        if "app" in steps:
-            measure_app(env, rec)
-        if "incremental" in steps:
-            measure_incremental(env, rec, crm)
+        if args.engine == "spark":
+            run_spark_steps(env, rec, steps)
+        else:
+            run_postgres_steps(env, rec, steps)
     finally:
         if args.keep:
             env.stop_crm()
         else:
             env.stop()
+    return finish(rec, complete)
+
+
+def run_postgres_steps(env: BenchEnvironment, rec: Recorder, steps: list[str]) -> None:
+    """The PostgreSQL path's steps, in order (the last one changes the demo)."""
+    # The demo was just rebuilt from its seed: a warehouse loaded before holds rows (and
+    # incremental cursors) of a demo clock moved on since, so the 1% change must start from a
+    # fresh load of this demo.
+    needs_marts = "incremental" in steps or (
+        bool({"transform", "app"} & set(steps)) and not env.has_marts()
+    )
+    needs_crm = bool({"crm", "pipeline", "incremental"} & set(steps))
+    crm = env.start_crm() if needs_crm or needs_marts else ("", "")
+    rec.results["steps"] = ",".join(steps)
+    if "ingest" in steps:
+        measure_ingest(env, rec)
+    if "crm" in steps:
+        measure_crm(env, rec, crm)
+    if "pipeline" in steps or needs_marts:
+        measure_pipeline(env, rec)
+    if "transform" in steps:
+        measure_transform(env, rec)
+    if "app" in steps:
+        measure_app(env, rec)
+    if "incremental" in steps:
+        measure_incremental(env, rec, crm)
+
+
+def run_spark_steps(env: BenchEnvironment, rec: Recorder, steps: list[str]) -> None:
+    """The PostgreSQL pipeline always runs first: Spark's marts are checked against its marts,
+    and `publish-spark` writes into its warehouse; the change needs a Spark build before it."""
+    env.start_crm()
+    rec.results["steps"] = ",".join(steps)
+    measure_pipeline(env, rec)
+    if {"spark", "incremental"} & set(steps):
+        measure_spark(env, rec)
+    if "incremental" in steps:
+        measure_spark_incremental(env, rec)
+
+
+def finish(rec: Recorder, complete: bool) -> int:
     met = save(rec, complete=complete, final=True)
     missed = [name for name, ok in met.items() if ok is False]
     unmeasured = [name for name, ok in met.items() if ok is None]

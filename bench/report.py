@@ -99,12 +99,40 @@ ROWS = [
     ("app_p50_warm_ms", "ms", "page queries, warm, median"),
     ("app_p95_warm_ms", "ms", "page queries, warm, p95"),
     ("app_p95_cold_ms", "ms", "page queries after a server restart, p95"),
+    # `--engine spark` (bench/spark.py)
+    ("spark_raw_load_s", "s", "every raw asset written as Parquet (RAW_DESTINATION=filesystem)"),
+    ("spark_raw_load_peak_rss_mib", "MiB", "its peak RSS"),
+    ("spark_raw_mib", "MiB", "the raw Parquet on disk"),
+    ("spark_register_s", "s", "`register_parquet_sources` (a JVM start and a table per source)"),
+    ("spark_build_s", "s", "`dbt build --target spark` from nothing (models and data tests)"),
+    ("spark_build_elapsed_s", "s", "of which dbt's own elapsed time"),
+    ("spark_build_startup_s", "s", "of which before it: the interpreter, dbt, the JVM"),
+    ("spark_build_peak_rss_mib", "MiB", "peak RSS of dbt and the JVM"),
+    ("spark_build_order_lines_per_s", "rows/s", "order lines / build wall time"),
+    ("spark_build_failed", "nodes", "models or data tests not green"),
+    ("spark_layer_s_staging", "s", "summed node time, staging"),
+    ("spark_layer_s_intermediate", "s", "summed node time, intermediate"),
+    ("spark_layer_s_marts", "s", "summed node time, marts"),
+    ("spark_layer_s_data tests", "s", "summed node time, data tests"),
+    ("spark_layer_s_hooks", "s", "summed node time, hooks"),
+    ("spark_median_view_s", "s", "a view's time (no data read: the cost per node)"),
+    ("spark_publish_s", "s", "`make publish-spark`'s step into PostgreSQL's marts"),
+    ("spark_publish_peak_rss_mib", "MiB", "its peak RSS"),
+    ("spark_incremental_raw_load_s", "s", "the raw load after a 1% change (merged on key)"),
+    ("spark_incremental_build_s", "s", "`dbt build --target spark` after it"),
+    ("spark_incremental_elapsed_s", "s", "of which dbt's own elapsed time"),
+    ("spark_incremental_share", "ratio", "build after the change / build from nothing"),
 ]
 
 
-def previous(scale: str) -> dict:
-    """The scale's latest results, or nothing."""
-    path = RESULTS_DIR / f"latest-{scale}.json"
+def label(scale: str, engine: str = "postgres") -> str:
+    """What the result files of a scale and engine are named by: `L`, `L-spark`."""
+    return scale if engine == "postgres" else f"{scale}-{engine}"
+
+
+def previous(name: str) -> dict:
+    """The latest results of a scale (or `label`), or nothing."""
+    path = RESULTS_DIR / f"latest-{name}.json"
     return json.loads(path.read_text()) if path.exists() else {}
 
 
@@ -132,7 +160,9 @@ def _cell(value: object) -> str:
 def markdown(results: dict, runs: dict[str, list[float]], loads: dict[str, list[str]]) -> str:
     """A table of the medians, the individual runs and the load average while they ran."""
     lines = [
-        f"# Benchmark, scale {results['scale']} ({results['started_at']})",
+        f"# Benchmark, scale {results['scale']}"
+        + (" on Spark" if results.get("engine") == "spark" else "")
+        + f" ({results['started_at']})",
         "",
         f"Machine: {results['machine_cores']} cores, {results['machine_memory_gib']:.1f} GiB, "
         f"{results['machine_platform']}. Each figure is the median of the runs listed beside it "
@@ -155,11 +185,39 @@ def markdown(results: dict, runs: dict[str, list[float]], loads: dict[str, list[
         met = results[f"goal_{name}"]
         verdict = "not measured" if met is None else "yes" if met else "**no**"
         lines.append(f"| {what} | {verdict} |")
+    lines += _spark_sections(results)
     pages = {k: v for k, v in results.items() if k.startswith("app_page_ms_")}
     if pages:
         lines += ["", "| page | its queries, warm, total ms |", "|---|---:|"]
         lines += [f"| {k.removeprefix('app_page_ms_')} | {_cell(v)} |" for k, v in pages.items()]
     return "\n".join(lines) + "\n"
+
+
+def _spark_sections(results: dict) -> list[str]:
+    """The Spark run's settings, slowest nodes and the marts' check against PostgreSQL."""
+    lines: list[str] = []
+    if "spark_settings" in results:
+        used = ", ".join(f"{k}={v}" for k, v in results["spark_settings"].items())
+        lines += ["", f"Spark settings: {used}."]
+    for key, title in (
+        ("spark_build_breakdown", "the build from nothing"),
+        ("spark_incremental_breakdown", "the build after the change"),
+    ):
+        if key in results:
+            figures = results[key]
+            lines += ["", f"Slowest nodes of {title}:", ""]
+            lines += [f"- `{node}`" for node in figures["top_nodes"]]
+            lines += [f"- not green: `{node}`" for node in figures["failed"]]
+    if "spark_mart_totals_postgres" in results:
+        differences = results["spark_mart_differences"]
+        marts = results["spark_mart_totals_postgres"]
+        lines += [
+            "",
+            f"Marts checked against PostgreSQL's build of the same demo (rows and the sum of "
+            f"every numeric column): {len(marts)} marts, {len(differences)} differences.",
+        ]
+        lines += [f"- {line}" for line in differences]
+    return lines
 
 
 def _summary_cell(results: dict, what: str | tuple[str, str]) -> str:
@@ -210,13 +268,14 @@ def write(
     stamp = time.strftime("%Y-%m-%d", time.gmtime())
     text = json.dumps(results, indent=2, sort_keys=True) + "\n"
     scale = results["scale"]
-    paths = [RESULTS_DIR / f"latest-{scale}.json", RESULTS_DIR / f"{stamp}-{scale}.md"]
+    name = label(scale, results.get("engine", "postgres"))
+    paths = [RESULTS_DIR / f"latest-{name}.json", RESULTS_DIR / f"{stamp}-{name}.md"]
     paths[0].write_text(text)
     paths[1].write_text(markdown(results, runs, loads or {}))
     by_scale = {scale: previous(scale) for scale in SCALE_ORDER}
     paths.append(RESULTS_DIR / "summary.md")
     paths[-1].write_text(summary({scale: r for scale, r in by_scale.items() if r}))
-    if complete:
+    if complete and name == scale:  # `latest.json` and the summary are PostgreSQL's
         paths.append(RESULTS_DIR / "latest.json")
         paths[-1].write_text(text)
     return paths

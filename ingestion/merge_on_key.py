@@ -7,8 +7,10 @@ Files are `<table>/<load_id>.<file_id>.parquet` (the destination's default layou
 files holding a replaced row are rewritten: written beside under a name starting with `_`, which
 Spark and Arrow skip, then moved over the original (a file that keeps no row is deleted). A rerun
 after a crash finds nothing more to take out or finishes the job: it is idempotent. Rows of one
-load must be unique on the key, as a source table's rows are (`ingestion.pipelines`'s
-`append_first_loads` assumes the same).
+load need not be unique on the key: an API paged by last-modified time can send a record twice
+in one load (the HubSpot source did, at bench scale S); as dlt's merge keeps one row per key on
+PostgreSQL, the load's last row of a key is kept and its earlier ones taken out with their nested
+rows.
 """
 
 from __future__ import annotations
@@ -54,6 +56,11 @@ def _take_out(fs: Any, path: str, columns: list[str], replaced: pa.Array) -> pa.
     """Remove from the file at `path` the rows whose key is in `replaced`; returns them (None
     when there were none)."""
     hit = pc.is_in(_keys(_read(fs, path, columns), columns), value_set=replaced)
+    return _remove_rows(fs, path, hit)
+
+
+def _remove_rows(fs: Any, path: str, hit: pa.Array) -> pa.Table | None:
+    """Remove the rows of the file at `path` where `hit` is true; returns them (None when none)."""
     if not pc.any(hit).as_py():
         return None
     rows = _read(fs, path)
@@ -69,14 +76,34 @@ def _take_out(fs: Any, path: str, columns: list[str], replaced: pa.Array) -> pa.
     return rows.filter(hit)
 
 
+def _repeats_taken_out(fs: Any, paths: list[str], keys: list[pa.Array]) -> list[pa.Table]:
+    """Take out of the load's own files (`paths`, their `keys`) every row whose key a later row
+    of the load repeats; returns the rows taken out."""
+    every = pa.concat_arrays(keys)
+    if pc.count_distinct(every).as_py() == len(every):
+        return []
+    last = {key: position for position, key in enumerate(every.to_pylist())}
+    keep = set(last.values())
+    removed = []
+    start = 0
+    for path, file_keys in zip(paths, keys, strict=True):
+        hit = pa.array([start + i not in keep for i in range(len(file_keys))], pa.bool_())
+        start += len(file_keys)
+        if (rows := _remove_rows(fs, path, hit)) is not None:
+            removed.append(rows)
+    return removed
+
+
 def _merge_table(client: Any, table_name: str, key: list[str], load_id: str) -> int:
     """Take the rows replaced by load `load_id` out of `table_name` and its nested tables."""
     files = [path for path in client.list_table_files(table_name) if path.endswith(".parquet")]
     new_files = [path for path in files if _load_id(path) == Decimal(load_id)]
     if not new_files:
         return 0
-    replaced = pa.concat_arrays([_keys(_read(client.fs_client, p, key), key) for p in new_files])
-    removed = [
+    new_keys = [_keys(_read(client.fs_client, p, key), key) for p in new_files]
+    replaced = pa.concat_arrays(new_keys)
+    removed = _repeats_taken_out(client.fs_client, new_files, new_keys)
+    removed += [
         rows
         for path in files
         if _load_id(path) < Decimal(load_id)

@@ -117,3 +117,21 @@ def test_nested_rows_of_a_replaced_row_are_taken_out(monkeypatch, tmp_path) -> N
     owners = sorted(row["rep"] for row in _folder_rows(dataset / "deals__owners"))
     assert deals_rows == {1: "12.50", 2: "7.00"}
     assert owners == ["c", "d"]  # a and b went with deal 1's first version
+
+
+def test_a_key_sent_twice_in_one_load_keeps_its_last_row(monkeypatch, tmp_path) -> None:
+    """An API paged by last-modified time can send a record twice in one load; dlt's merge keeps
+    one row per key on PostgreSQL, so the folder does too: the load's last, with its nested
+    rows only."""
+    pipeline = _files_pipeline(monkeypatch, tmp_path, f"repeats_{uuid.uuid4().hex[:8]}")
+    first = [
+        {"id": 1, "amount": "10.00", "owners": [{"rep": "a"}, {"rep": "b"}]},
+        {"id": 2, "amount": "7.00", "owners": [{"rep": "d"}]},
+        {"id": 1, "amount": "12.50", "owners": [{"rep": "c"}]},  # changed while paging
+    ]
+    pipeline.run(dlt.resource(first, name="deals", primary_key="id", write_disposition="merge"))
+    dataset = tmp_path / pipeline.dataset_name
+    deals_rows = sorted((row["id"], row["amount"]) for row in _folder_rows(dataset / "deals"))
+    owners = sorted(row["rep"] for row in _folder_rows(dataset / "deals__owners"))
+    assert deals_rows == [(1, "12.50"), (2, "7.00")]
+    assert owners == ["c", "d"]
