@@ -19,7 +19,10 @@
       money target); the gap is target - empirical forecast; pipeline coverage is the open
       pipeline due in the period over what is still to win (target - closed won), null when
       nothing is left to win;
-    - every amount is summed exact and rounded half away from zero to the cent once, at the end.
+    - every amount is summed exact and rounded half away from zero to the cent once, at the end;
+      the expected new bookings are summed as amount x (R - cycle days) and divided by
+      `forecast_run_rate_days` after the sum, so no share of a cent is lost or rounded twice
+      before it (a division per deal would round each quotient, differently on each engine).
 -#}
 with
 
@@ -112,8 +115,8 @@ new_deals as (
     select
         {{ forecast_contribution('deals', {
             'expected_new_amount':
-                'deals.deal_reporting_amount / ' ~ var('forecast_run_rate_days')
-                ~ ' * (' ~ day_diff('periods.snapshot_date', 'periods.period_end_date')
+                'deals.deal_reporting_amount * ('
+                ~ day_diff('periods.snapshot_date', 'periods.period_end_date')
                 ~ ' - deals.cycle_days)',
         }) }}
     from periods
@@ -167,7 +170,9 @@ rounded as (
         {{ money_round('commit_amount') }} as commit_amount,
         {{ money_round('best_case_amount') }} as best_case_amount,
         {{ money_round('empirical_open_amount') }} as empirical_open_amount,
-        {{ money_round('expected_new_amount') }} as expected_new_amount,
+        {{ money_round(
+            'expected_new_amount / ' ~ var('forecast_run_rate_days')
+        ) }} as expected_new_amount,
         {{ money_round('period_won_amount') }} as period_won_amount
     from scoped
 ),
