@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install warehouse demo demo-advance demo-remove dagster-home pipeline run serve test test-fast test-e2e test-faults test-spark publish-spark close-period-spark lint stop dbt-docs close-period statement payroll accrual backup restore bench screenshot
+.PHONY: help install install-spark warehouse demo demo-advance demo-remove dagster-home pipeline run serve test test-fast test-e2e test-faults test-spark publish-spark close-period-spark lint stop dbt-docs close-period statement payroll accrual backup restore bench screenshot
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -89,18 +89,18 @@ test-faults: install ## run only the slow fault-injection tests (kill -9, restar
 test-scale: install ## the sharded benchmark company (XL's generator at S2) through the whole pipeline, 10-25 min (bench/README.md)
 	@$(PY) -m pytest -m scale
 
-test-spark: install ## the Spark suite: the project on a local SparkSession (needs Java; docs/spark.md)
-	@command -v java >/dev/null || { echo "test-spark: needs Java 17 (Debian: apt-get install openjdk-17-jre-headless)"; exit 2; }
+install-spark: install ## add the spark extra (pyspark, dbt-spark) to .venv; the Spark targets run it
 	@$(VENV)/bin/uv sync --frozen --inexact --extra spark --quiet
+
+test-spark: install-spark ## the Spark suite: the project on a local SparkSession (needs Java; docs/spark.md)
+	@command -v java >/dev/null || { echo "test-spark: needs Java 17 (Debian: apt-get install openjdk-17-jre-headless)"; exit 2; }
 	@$(PY) -m pytest -m spark tests/spark
 
-publish-spark: warehouse ## copy the marts built on Spark into PostgreSQL's marts (RLS, app): make publish-spark [MODELS=a,b]
-	@$(VENV)/bin/uv sync --frozen --inexact --extra spark --quiet
+publish-spark: warehouse install-spark ## copy the marts built on Spark into PostgreSQL's marts (RLS, app): make publish-spark [MODELS=a,b]
 	@$(PY) -m orchestration.spark_publish $(if $(MODELS),--models "$(MODELS)")
 
-close-period-spark: install ## freeze commission months in the Spark store: make close-period-spark PERIOD=YYYY-MM[..YYYY-MM]
+close-period-spark: install-spark ## freeze commission months in the Spark store: make close-period-spark PERIOD=YYYY-MM[..YYYY-MM]
 	@test -n "$(PERIOD)" || { echo "close-period-spark: give the month or range, e.g. make close-period-spark PERIOD=2026-01"; exit 2; }
-	@$(VENV)/bin/uv sync --frozen --inexact --extra spark --quiet
 	@$(PY) -m orchestration.spark_period_close $(PERIOD)
 
 SCALE ?= S
