@@ -21,14 +21,7 @@ from orchestration.locks import advisory_lock
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
-# The project's parse target (manifest, partial-parse state, each Dagster invocation's folder):
-# `dbt_project/target`, or where dbt's own `DBT_TARGET_PATH` points, so a second process tree on
-# the same checkout against another warehouse (CI runs the Spark suite beside the others) parses
-# into folders of its own instead of re-parsing over the first one's.
-DBT_TARGET_DIR = Path(os.environ.get("DBT_TARGET_PATH") or DBT_PROJECT_DIR / "target").absolute()
-dbt_project = DbtProject(
-    project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=DBT_TARGET_DIR
-)
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # Where a dbt command line finds the project and its profile.
 DBT_PROJECT_FLAGS = ("--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR))
 

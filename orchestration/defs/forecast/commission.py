@@ -29,7 +29,7 @@ from dagster import (
 from ingestion.platform.warehouse_url import connection_environment, warehouse_url
 from orchestration.defs.forecast.tables import fetch_all, protect_mart
 from orchestration.locks import advisory_lock
-from orchestration.resources import DBT_EXECUTABLE, DBT_PROJECT_DIR, DBT_TARGET_DIR
+from orchestration.resources import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
 SCENARIO = "forecast"
 SCENARIO_SCHEMA = f"commission_{SCENARIO}"
@@ -46,7 +46,7 @@ SCENARIO_MODELS = (
 )
 # Its own target folder: the project's manifest (which Dagster reads) and its partial-parse state
 # are left alone, and this run's partial parse is kept for the next build.
-SCENARIO_TARGET = DBT_TARGET_DIR / f"commission_{SCENARIO}"
+SCENARIO_TARGET = DBT_PROJECT_DIR / "target" / f"commission_{SCENARIO}"
 
 SCHEMA = "marts"
 TABLE = "fct_expected_commissions"
