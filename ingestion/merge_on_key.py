@@ -8,9 +8,10 @@ files holding a replaced row are rewritten: written beside under a name starting
 Spark and Arrow skip, then moved over the original (a file that keeps no row is deleted). A rerun
 after a crash finds nothing more to take out or finishes the job: it is idempotent. Rows of one
 load need not be unique on the key: an API paged by last-modified time can send a record twice
-in one load (the HubSpot source did, at bench scale S); as dlt's merge keeps one row per key on
-PostgreSQL, the load's last row of a key is kept and its earlier ones taken out with their nested
-rows.
+in one load (the HubSpot source did, at bench scale S). One row per key is kept, as dlt's merge
+keeps one on PostgreSQL: the newest by the table's `dedup_sort` column when it has one (the
+sources' cursor, `typed_columns(..., newest_by=)`), as dlt sorts on PostgreSQL, else (and between
+equal values) the load's last; the others are taken out with their nested rows.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from dlt.common.schema.utils import (
     get_columns_names_with_prop,
+    get_dedup_sort_tuple,
     get_nested_tables,
     get_write_disposition,
 )
@@ -76,14 +78,38 @@ def _remove_rows(fs: Any, path: str, hit: pa.Array) -> pa.Table | None:
     return rows.filter(hit)
 
 
-def _repeats_taken_out(fs: Any, paths: list[str], keys: list[pa.Array]) -> list[pa.Table]:
-    """Take out of the load's own files (`paths`, their `keys`) every row whose key a later row
-    of the load repeats; returns the rows taken out."""
+def _kept_positions(keys: list[Any], order: list[Any] | None, descending: bool) -> set[int]:
+    """The position of the row kept per key: the first by `order` (highest when `descending`;
+    a null never beats a value), the later row between equals; without `order`, the last."""
+    kept: dict[Any, int] = {}
+    for position, key in enumerate(keys):
+        held = kept.get(key)
+        if held is None or order is None:
+            kept[key] = position
+            continue
+        new, old = order[position], order[held]
+        if old is None or (new is not None and (new >= old if descending else new <= old)):
+            kept[key] = position
+    return set(kept.values())
+
+
+def _repeats_taken_out(
+    fs: Any, paths: list[str], keys: list[pa.Array], dedup_sort: tuple[str, str] | None
+) -> list[pa.Table]:
+    """Take out of the load's own files (`paths`, their `keys`) every row of a key the load
+    holds more than once but the one kept (`_kept_positions`, by the `dedup_sort` (column,
+    "asc"/"desc") when given); returns the rows taken out."""
     every = pa.concat_arrays(keys)
     if pc.count_distinct(every).as_py() == len(every):
         return []
-    last = {key: position for position, key in enumerate(every.to_pylist())}
-    keep = set(last.values())
+    order = None
+    if dedup_sort is not None:
+        column = dedup_sort[0]
+        order = pa.concat_arrays(
+            [_read(fs, path, [column])[column].combine_chunks() for path in paths]
+        ).to_pylist()
+    descending = dedup_sort is not None and dedup_sort[1] == "desc"
+    keep = _kept_positions(every.to_pylist(), order, descending)
     removed = []
     start = 0
     for path, file_keys in zip(paths, keys, strict=True):
@@ -94,7 +120,13 @@ def _repeats_taken_out(fs: Any, paths: list[str], keys: list[pa.Array]) -> list[
     return removed
 
 
-def _merge_table(client: Any, table_name: str, key: list[str], load_id: str) -> int:
+def _merge_table(
+    client: Any,
+    table_name: str,
+    key: list[str],
+    load_id: str,
+    dedup_sort: tuple[str, str] | None = None,
+) -> int:
     """Take the rows replaced by load `load_id` out of `table_name` and its nested tables."""
     files = [path for path in client.list_table_files(table_name) if path.endswith(".parquet")]
     new_files = [path for path in files if _load_id(path) == Decimal(load_id)]
@@ -102,7 +134,7 @@ def _merge_table(client: Any, table_name: str, key: list[str], load_id: str) -> 
         return 0
     new_keys = [_keys(_read(client.fs_client, p, key), key) for p in new_files]
     replaced = pa.concat_arrays(new_keys)
-    removed = _repeats_taken_out(client.fs_client, new_files, new_keys)
+    removed = _repeats_taken_out(client.fs_client, new_files, new_keys, dedup_sort)
     removed += [
         rows
         for path in files
@@ -139,6 +171,7 @@ def merge_load(client: Any, load_id: str) -> dict[str, int]:
         if table.get("parent") or get_write_disposition(tables, name) != "merge":
             continue
         key = get_columns_names_with_prop(table, "primary_key")
-        if key and (count := _merge_table(client, name, key, load_id)):
+        dedup_sort = get_dedup_sort_tuple(table)
+        if key and (count := _merge_table(client, name, key, load_id, dedup_sort)):
             replaced[name] = count
     return replaced

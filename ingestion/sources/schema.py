@@ -15,9 +15,21 @@ import dlt
 SCHEMA_CONTRACT: dict[str, str] = {"tables": "evolve", "columns": "evolve", "data_type": "freeze"}
 
 
-def typed_columns(columns: dict[str, str]) -> dict[str, dict[str, str]]:
-    """dlt column hints from `{column: data type}`."""
-    return {name: {"data_type": kind} for name, kind in columns.items()}
+def typed_columns(
+    columns: dict[str, str], newest_by: str | None = None
+) -> dict[str, dict[str, str]]:
+    """dlt column hints from `{column: data type}`.
+
+    `newest_by`: the resource's cursor column. A record sent twice in one load (changed while
+    the source was being paged, so met again further on, or repeated where a search restarts
+    from its last timestamp) keeps its newest copy, by that column: dlt's merge keeps an
+    arbitrary one of a key's rows otherwise, on PostgreSQL whichever its sort puts first, which
+    could leave the older copy in the raw table, and the next run, starting past it, would not
+    fetch the record again."""
+    hints = {name: {"data_type": kind} for name, kind in columns.items()}
+    if newest_by is not None:
+        hints[newest_by] = {**hints.get(newest_by, {}), "dedup_sort": "desc"}
+    return hints
 
 
 def materialize_once() -> Iterator[Any]:

@@ -123,7 +123,7 @@ def _object_resource(client: RESTClient, object_type: str) -> DltResource:
         primary_key="id",
         write_disposition="merge",
         schema_contract=SCHEMA_CONTRACT,
-        columns=typed_columns(COLUMN_HINTS[object_type]),
+        columns=typed_columns(COLUMN_HINTS[object_type], newest_by=cursor),
     )
     def records(
         modified=dlt.sources.incremental(cursor, initial_value=START),  # noqa: B008

@@ -170,7 +170,7 @@ def _form_resource(
         primary_key=ID_FIELD,
         write_disposition="merge",
         schema_contract=SCHEMA_CONTRACT,
-        columns=typed_columns(COLUMN_HINTS[table]),
+        columns=typed_columns(COLUMN_HINTS[table], newest_by=CURSOR_FIELD),
     )
     def records(
         updated=dlt.sources.incremental(  # noqa: B008

@@ -153,7 +153,7 @@ def _object_resource(
         primary_key="Id",
         write_disposition="merge",
         schema_contract=SCHEMA_CONTRACT,
-        columns=typed_columns(COLUMN_HINTS[table]),
+        columns=typed_columns(COLUMN_HINTS[table], newest_by=CURSOR_FIELD),
     )
     def records(
         modified=dlt.sources.incremental(  # noqa: B008

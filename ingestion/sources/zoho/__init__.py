@@ -103,7 +103,7 @@ def _module_resource(
         primary_key="id",
         write_disposition="merge",
         schema_contract=SCHEMA_CONTRACT,
-        columns=typed_columns(COLUMN_HINTS[table]),
+        columns=typed_columns(COLUMN_HINTS[table], newest_by=CURSOR_FIELD),
     )
     def records(modified=_incremental()) -> Iterator[Any]:  # noqa: B008
         yield from materialize_once()
