@@ -137,8 +137,15 @@ def fill_sign_in(browser: Any, login: str, password: str, language: str) -> None
 
 def sign_in(browser: Any, base_url: str, login: str, password: str, language: str) -> None:
     """Open the app in `language` (`en` or `zh`) and sign in through its form."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
     from app.i18n import catalogue
+    from app.session import COOKIE
 
     browser.get(f"{base_url}/?lang={language}")
     fill_sign_in(browser, login, password, language)
     wait_for_heading(browser, catalogue(language)["pages.overview"])
+    # The session cookie is written by a script the first page runs after sign-in: a page
+    # opened before it lands starts a session that is not signed in (the likely cause of a
+    # month-end browser test that once timed out waiting for its heading).
+    WebDriverWait(browser, 30).until(lambda driver: driver.get_cookie(COOKIE))
