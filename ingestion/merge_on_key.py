@@ -94,22 +94,20 @@ def _kept_positions(keys: list[Any], order: list[Any] | None, descending: bool) 
 
 
 def _repeats_taken_out(
-    fs: Any, paths: list[str], keys: list[pa.Array], dedup_sort: tuple[str, str] | None
+    fs: Any,
+    paths: list[str],
+    keys: list[pa.Array],
+    order: list[pa.Array] | None,
+    descending: bool,
 ) -> list[pa.Table]:
     """Take out of the load's own files (`paths`, their `keys`) every row of a key the load
-    holds more than once but the one kept (`_kept_positions`, by the `dedup_sort` (column,
-    "asc"/"desc") when given); returns the rows taken out."""
+    holds more than once but the one kept (`_kept_positions`, by the files' `order` column, the
+    table's `dedup_sort`, when given); returns the rows taken out."""
     every = pa.concat_arrays(keys)
     if pc.count_distinct(every).as_py() == len(every):
         return []
-    order = None
-    if dedup_sort is not None:
-        column = dedup_sort[0]
-        order = pa.concat_arrays(
-            [_read(fs, path, [column])[column].combine_chunks() for path in paths]
-        ).to_pylist()
-    descending = dedup_sort is not None and dedup_sort[1] == "desc"
-    keep = _kept_positions(every.to_pylist(), order, descending)
+    values = pa.concat_arrays(order).to_pylist() if order is not None else None
+    keep = _kept_positions(every.to_pylist(), values, descending)
     removed = []
     start = 0
     for path, file_keys in zip(paths, keys, strict=True):
@@ -132,9 +130,15 @@ def _merge_table(
     new_files = [path for path in files if _load_id(path) == Decimal(load_id)]
     if not new_files:
         return 0
-    new_keys = [_keys(_read(client.fs_client, p, key), key) for p in new_files]
+    # each new file read once: its key columns and the dedup_sort column
+    sort_column = [dedup_sort[0]] if dedup_sort is not None else []
+    columns = list(dict.fromkeys([*key, *sort_column]))
+    new_rows = [_read(client.fs_client, p, columns) for p in new_files]
+    new_keys = [_keys(rows, key) for rows in new_rows]
+    order = [rows[sort_column[0]].combine_chunks() for rows in new_rows] if sort_column else None
+    descending = dedup_sort is not None and dedup_sort[1] == "desc"
     replaced = pa.concat_arrays(new_keys)
-    removed = _repeats_taken_out(client.fs_client, new_files, new_keys, dedup_sort)
+    removed = _repeats_taken_out(client.fs_client, new_files, new_keys, order, descending)
     removed += [
         rows
         for path in files

@@ -50,6 +50,7 @@ def build_on_spark(
     assert results_file.exists(), built.stdout[-4000:] + built.stderr[-4000:]
     results = json.loads(results_file.read_text(encoding="utf-8"))
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    ran = {result["unique_id"] for result in results["results"]}
     return {
         "exported": exported,
         "log": built.stdout,
@@ -67,7 +68,7 @@ def build_on_spark(
             for node in manifest["nodes"].values()
             if node["resource_type"] == "model"
             and node["schema"] in MART_SCHEMAS
-            and node["unique_id"] in {result["unique_id"] for result in results["results"]}
+            and node["unique_id"] in ran
         },
         "warehouse": Path(environment["SPARK_WAREHOUSE_DIR"]),
         "target": target,
