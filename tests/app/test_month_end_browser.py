@@ -42,6 +42,22 @@ def _wait_for_text(browser, text: str) -> None:
     WebDriverWait(browser, 30).until(lambda driver: text in driver.page_source)
 
 
+def _wait_for_approval(query, period, scope_type: str, scope_id: str) -> None:
+    """Wait until the database holds the approval a click asked for. The page's message is no
+    proof: after a second click the first one's "Approved" is still on the page until the rerun
+    replaces it, and a browser closed before that rerun would lose the second approval."""
+    import time
+
+    deadline = time.monotonic() + 30
+    sql = (
+        "select count(*) from commission_ops.approval_status where period_start = %s"
+        " and scope_type = %s and scope_id = %s and status = 'valid'"
+    )
+    while query(sql, (period, scope_type, scope_id))[0][0] == 0:
+        assert time.monotonic() < deadline, f"no {scope_type} approval for {scope_id} after 30 s"
+        time.sleep(0.2)
+
+
 def _month_end(browser, base_url: str, credentials, role: str) -> None:
     login, password = credentials(role)
     browser.delete_all_cookies()
@@ -78,6 +94,7 @@ def test_review_approve_and_close_by_role(
         for team in needed:
             if team in ALICE_TEAMS:
                 _click(browser, f"Approve {ALICE_TEAMS[team]} for {month}")
+                _wait_for_approval(query, oldest, "team", team)
                 _wait_for_text(browser, "Approved (approval")
     others = [team for team in needed if team not in ALICE_TEAMS]
     for team in others:  # Dan's team 21, approved in his own session
@@ -89,6 +106,7 @@ def test_review_approve_and_close_by_role(
     with headless_chromium() as browser:
         _month_end(browser, app_url, credentials, "finance")
         _click(browser, f"Approve the month {month}")
+        _wait_for_approval(query, oldest, "company", "company")
         _wait_for_text(browser, "Approved (approval")
         _click(browser, f"Close month {month}")
         _wait_for_text(browser, "Close requested (request")
