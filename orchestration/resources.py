@@ -8,8 +8,10 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
@@ -31,6 +33,13 @@ DBT_PROJECT_FLAGS = ("--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", st
 # seeds every dbt invocation's own target folder with `target/partial_parse.msgpack`, so that file
 # must match the environment the runs use: the fingerprint of that environment is kept beside it.
 PARSE_FINGERPRINT = "parse_environment.sha256"
+# Parses kept per environment fingerprint, so a process that moves between warehouses (a test
+# session's databases, a deployment pointed at a new warehouse and back) copies the parse it made
+# before instead of parsing again. dbt still checks every partial-parse file it is given and parses
+# again itself if one does not fit. The newest few are kept.
+PARSE_CACHE = "parse_cache"
+PARSE_CACHE_KEPT = 8
+PARSED_FILES = ("manifest.json", "partial_parse.msgpack")
 ENV_VAR_CALL = re.compile(r"env_var\(\s*['\"](\w+)['\"]")
 
 
@@ -42,15 +51,51 @@ def _dbt_sources_changed(manifest: Path) -> bool:
     return any(path.stat().st_mtime > built for path in watched if path.is_file())
 
 
-def dbt_parse_fingerprint() -> str:
+def dbt_parse_fingerprint(environment: Mapping[str, str] = os.environ) -> str:
     """A digest of the values of every environment variable the profile and the project read
     (the warehouse's host, port, user, database...): what dbt's partial parsing depends on
     besides the files. A digest, so no password is written to disk."""
     names: set[str] = set()
     for name in ("profiles.yml", "dbt_project.yml"):
         names.update(ENV_VAR_CALL.findall((DBT_PROJECT_DIR / name).read_text()))
-    values = "\0".join(f"{name}={os.environ.get(name, '')}" for name in sorted(names))
+    values = "\0".join(f"{name}={environment.get(name, '')}" for name in sorted(names))
     return hashlib.sha256(values.encode()).hexdigest()
+
+
+def dbt_target_for_connection(
+    purpose: str, environment: Mapping[str, str] = os.environ, root: Path | None = None
+) -> Path:
+    """A dbt target folder for `purpose` kept per warehouse connection (under `root`, by default
+    the project's `target`): dbt keeps its partial-parse file there, and it stays valid for every
+    later command on that connection, however many other warehouses are used in between (one
+    target folder shared by several connections is parsed again at each switch, 10-30 s)."""
+    base = DBT_PROJECT_DIR / "target" if root is None else root
+    return base / f"{purpose}-{dbt_parse_fingerprint(environment)[:16]}"
+
+
+def _cached_parse(target: Path, fingerprint: str) -> bool:
+    """Copy the parse kept for `fingerprint` into `target`, if there is one as new as the
+    project's files. The copies keep their times, so `_dbt_sources_changed` still applies."""
+    cached = target / PARSE_CACHE / fingerprint[:16]
+    if not all((cached / name).exists() for name in PARSED_FILES):
+        return False
+    if _dbt_sources_changed(cached / "manifest.json"):
+        return False
+    for name in PARSED_FILES:
+        shutil.copy2(cached / name, target / name)
+    os.utime(cached)  # the newest used are the ones kept
+    return True
+
+
+def _keep_parse(target: Path, fingerprint: str) -> None:
+    cache = target / PARSE_CACHE
+    kept = cache / fingerprint[:16]
+    kept.mkdir(parents=True, exist_ok=True)
+    for name in PARSED_FILES:
+        shutil.copy2(target / name, kept / name)
+    entries = sorted(cache.iterdir(), key=lambda path: path.stat().st_mtime, reverse=True)
+    for old in entries[PARSE_CACHE_KEPT:]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def ensure_dbt_manifest(project: DbtProject = dbt_project, *, for_dbt_run: bool = False) -> Path:
@@ -74,18 +119,21 @@ def ensure_dbt_manifest(project: DbtProject = dbt_project, *, for_dbt_run: bool 
         other_connection = for_dbt_run and (
             not fingerprint_file.exists() or fingerprint_file.read_text() != fingerprint
         )
-        if (
-            other_connection
-            or not manifest.exists()
+        stale = (
+            not manifest.exists()
             or not (target / "partial_parse.msgpack").exists()
             or _dbt_sources_changed(manifest)
-        ):
+        )
+        if other_connection and not stale and _cached_parse(target, fingerprint):
+            fingerprint_file.write_text(fingerprint)
+        elif other_connection or stale:
             subprocess.run(
                 [str(DBT_EXECUTABLE), "parse", "--quiet", *DBT_PROJECT_FLAGS]
                 + ["--target-path", str(target)],
                 check=True,
             )
             fingerprint_file.write_text(fingerprint)
+            _keep_parse(target, fingerprint)
     return manifest
 
 

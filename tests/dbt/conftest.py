@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -11,7 +11,7 @@ import pytest
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 from ingestion.platform.warehouse_url import connection_environment
-from orchestration.resources import DBT_PROJECT_DIR
+from orchestration.resources import DBT_PROJECT_DIR, dbt_target_for_connection
 
 
 @contextmanager
@@ -25,16 +25,21 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
         os.environ.update(saved)
 
 
-DbtInvoke = Callable[..., dbtRunnerResult]
+class DbtInvoke:
+    """`run_dbt(url, *args)`: a dbt command on the database at `url`, in a target folder of its
+    own per database (`target_of(url)`), kept for the whole session: the project's own manifest
+    (which Dagster reads) is left alone, and every command after the first on a database finds
+    its partial parse (one shared folder is parsed again, 10-30 s, at each change of database)."""
 
+    def __init__(self, root: Path) -> None:
+        self.root = root
 
-@pytest.fixture
-def run_dbt(tmp_path: Path) -> DbtInvoke:
-    """`run_dbt(url, *args)`: a dbt command on the database at `url`, with a private target
-    folder so the project's own manifest (which Dagster reads) is left alone."""
-    target = tmp_path / "dbt_target"
+    def target_of(self, url: str) -> Path:
+        return dbt_target_for_connection(
+            "tests", {**os.environ, **connection_environment(url)}, self.root
+        )
 
-    def invoke(url: str, *args: str) -> dbtRunnerResult:
+    def __call__(self, url: str, *args: str) -> dbtRunnerResult:
         with _environment(connection_environment(url)):
             result = dbtRunner().invoke(
                 [
@@ -44,7 +49,7 @@ def run_dbt(tmp_path: Path) -> DbtInvoke:
                     "--profiles-dir",
                     str(DBT_PROJECT_DIR),
                     "--target-path",
-                    str(target),
+                    str(self.target_of(url)),
                     "--quiet",
                 ]
             )
@@ -54,4 +59,7 @@ def run_dbt(tmp_path: Path) -> DbtInvoke:
             )
         return result
 
-    return invoke
+
+@pytest.fixture(scope="session")
+def run_dbt(tmp_path_factory: pytest.TempPathFactory) -> DbtInvoke:
+    return DbtInvoke(tmp_path_factory.mktemp("dbt_targets"))

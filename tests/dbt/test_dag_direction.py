@@ -29,9 +29,9 @@ def _layer(node: dict) -> str:
     return node["original_file_path"].split("/")[1]
 
 
-def test_every_model_reads_only_the_layers_below_it(warehouse_url, run_dbt, tmp_path) -> None:
+def test_every_model_reads_only_the_layers_below_it(warehouse_url, run_dbt) -> None:
     run_dbt(warehouse_url, "parse")
-    manifest = json.loads((tmp_path / "dbt_target" / "manifest.json").read_text())
+    manifest = json.loads((run_dbt.target_of(warehouse_url) / "manifest.json").read_text())
     nodes = {**manifest["nodes"], **manifest["sources"]}
     models = [node for node in manifest["nodes"].values() if node["resource_type"] == "model"]
     assert len(models) > 60

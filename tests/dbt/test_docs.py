@@ -9,9 +9,9 @@ from pathlib import Path
 MART_FOLDER = "models/marts/"
 
 
-def test_docs_generate_describes_every_mart_column(pipeline_runs, warehouse_url, run_dbt, tmp_path):
+def test_docs_generate_describes_every_mart_column(pipeline_runs, warehouse_url, run_dbt):
     run_dbt(warehouse_url, "docs", "generate")
-    target = tmp_path / "dbt_target"
+    target = run_dbt.target_of(warehouse_url)
     manifest = json.loads((target / "manifest.json").read_text())
     catalog = json.loads((target / "catalog.json").read_text())
 

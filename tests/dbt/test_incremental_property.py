@@ -595,17 +595,21 @@ def test_incremental_builds_equal_a_full_refresh(base_warehouse: str, run_dbt) -
         ]
     )
     def incremental_equals_full(builds: list[list[Change]]) -> None:
-        suffix = uuid.uuid4().hex[:8]
-        url = _clone_database(base_warehouse, f"spw_property_inc_{suffix}")
-        full_url = None
+        # dbt runs on one database name only, the same for every example: dbt parses the project
+        # once per database name (10-30 s). The incremental result is kept in a copy, and the
+        # full refresh runs where the incremental builds ran.
+        name = f"spw_property_work_{os.getpid()}"
+        names = (name, f"{name}_incremental")
+        for database in names:
+            drop_database(_admin(base_warehouse), database)
         try:
+            url = _clone_database(base_warehouse, name)
             _build_incrementally(url, first_load_id, builds, run_dbt)
-            full_url = _clone_database(url, f"spw_property_full_{suffix}")
-            run_dbt(full_url, "run", "--full-refresh", *ABOVE_STAGING)
-            assert _differences(url, full_url) == {}, builds
+            incremental_url = _clone_database(url, names[1])
+            run_dbt(url, "run", "--full-refresh", *ABOVE_STAGING)
+            assert _differences(incremental_url, url) == {}, builds
         finally:
-            for database in (url, full_url):
-                if database:
-                    drop_database(_admin(base_warehouse), database_of(database))
+            for database in names:
+                drop_database(_admin(base_warehouse), database)
 
     incremental_equals_full()

@@ -15,17 +15,15 @@ import psycopg2
 SINGULAR = Path("sales_warehouse") / "tests" / "singular"
 
 
-def _compiled(run_dbt, url: str, tmp_path: Path, test: str, folder: str) -> str:
+def _compiled(run_dbt, url: str, test: str, folder: str) -> str:
     run_dbt(url, "compile", "--select", test)
-    return (tmp_path / "dbt_target" / "compiled" / SINGULAR / folder / f"{test}.sql").read_text()
+    return (run_dbt.target_of(url) / "compiled" / SINGULAR / folder / f"{test}.sql").read_text()
 
 
 def test_a_funnel_that_misses_a_won_amount_names_the_group_and_its_deals(
-    pipeline_runs, warehouse_url, run_dbt, tmp_path
+    pipeline_runs, warehouse_url, run_dbt
 ) -> None:
-    query = _compiled(
-        run_dbt, warehouse_url, tmp_path, "assert_funnel_reconciles_with_deals", "sales"
-    )
+    query = _compiled(run_dbt, warehouse_url, "assert_funnel_reconciles_with_deals", "sales")
     with psycopg2.connect(warehouse_url) as conn, conn.cursor() as cur:
         cur.execute(query)
         assert cur.fetchall() == []  # the tiny company's funnel reconciles
@@ -58,10 +56,10 @@ def test_a_funnel_that_misses_a_won_amount_names_the_group_and_its_deals(
 
 
 def test_a_missing_fx_rate_names_currency_date_and_rows(
-    pipeline_runs, warehouse_url, run_dbt, tmp_path
+    pipeline_runs, warehouse_url, run_dbt
 ) -> None:
     test = "assert_every_converted_amount_has_an_fx_rate"
-    query = _compiled(run_dbt, warehouse_url, tmp_path, test, "core")
+    query = _compiled(run_dbt, warehouse_url, test, "core")
     with psycopg2.connect(warehouse_url) as conn, conn.cursor() as cur:
         cur.execute(query)
         assert cur.fetchall() == []  # every amount of the tiny company converts

@@ -10,8 +10,7 @@ The tiny company's rows are in tests/fixtures/README.md.
 from __future__ import annotations
 
 import csv
-import subprocess
-import uuid
+import os
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -22,6 +21,7 @@ from fixtures.incentive_warehouse import (
     PLANS,
     build_incentive_marts,
     copied_warehouse,
+    dbt_on_warehouse,
     load_sources,
 )
 
@@ -68,7 +68,9 @@ def tiny_warehouse(
     """A warehouse and orders database of this module's own: copies of the session's template,
     with the tiny company's sources loaded and its incentive marts built and published
     (`fixtures.incentive_warehouse`)."""
-    label = f"spw_incentives_{uuid.uuid4().hex[:8]}"
+    # One name for every module's copy (each is dropped at its module's end): dbt parses the
+    # project once per database name, so the modules after the first reuse that parse.
+    label = f"spw_incentives_copy_{os.getpid()}"
     state = tmp_path_factory.mktemp("incentives_state")
     with copied_warehouse(warehouse_url, incentive_template, label, state, PLANS) as databases:
         yield databases
@@ -177,13 +179,7 @@ def _range_close(url: str, seen: dict[str, object]) -> None:
 
 def _target_of_105(url: str, seen: dict[str, object]) -> None:
     """105's February target and attainment, as the attainment mart and the engine see them."""
-    from orchestration.resources import DBT_EXECUTABLE, DBT_PROJECT_DIR
-
-    subprocess.run(
-        [str(DBT_EXECUTABLE), "run", "--quiet", "--select", "fct_target_attainment"]
-        + ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
-        check=True,
-    )
+    dbt_on_warehouse("run", "--quiet", "--select", "fct_target_attainment", check=True)
     seen["attainment_105"] = _rows(
         url,
         "select target_amount, attainment_pct from marts.fct_target_attainment"

@@ -12,8 +12,7 @@ import os
 import subprocess
 
 import pytest
-
-from orchestration.resources import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from fixtures.incentive_warehouse import dbt_on_warehouse
 
 # `make test-e2e` (CI runs it): rebuilds parts of the session's pipeline warehouse and runs the
 # pipeline job again on it, end to end.
@@ -23,18 +22,11 @@ pytestmark = pytest.mark.e2e
 def _dbt_build(select: str) -> subprocess.CompletedProcess[str]:
     # a full refresh: the raw row below is changed in place, without the new load that
     # incremental models (fct_orders) follow
-    return subprocess.run(
-        [
-            str(DBT_EXECUTABLE),
-            "build",
-            "--full-refresh",
-            "--select",
-            select,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-        ],
+    return dbt_on_warehouse(
+        "build",
+        "--full-refresh",
+        "--select",
+        select,
         env=os.environ,
         capture_output=True,
         text=True,

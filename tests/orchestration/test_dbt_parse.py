@@ -24,6 +24,21 @@ from orchestration.resources import (
 pytestmark = pytest.mark.e2e
 
 
+def _invocation_log(seed, folder) -> str:
+    """dbt's log of a `dbt ls` in its own target folder seeded with `seed`, as dagster-dbt runs
+    dbt."""
+    folder.mkdir()
+    shutil.copy(seed, folder)
+    subprocess.run(
+        [str(DBT_EXECUTABLE), "ls", "--quiet", "--select", "dim_date", *DBT_PROJECT_FLAGS]
+        + ["--target-path", str(folder), "--log-path", str(folder)],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+    )
+    return (folder / "dbt.log").read_text()
+
+
 def test_parsed_once_then_reused_until_the_connection_changes(tmp_path, monkeypatch) -> None:
     project = DbtProject(
         project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=tmp_path / "target"
@@ -39,17 +54,7 @@ def test_parsed_once_then_reused_until_the_connection_changes(tmp_path, monkeypa
     assert seed.stat().st_mtime_ns == parsed_at
 
     # a dbt invocation as dagster-dbt makes it, in its own target folder seeded with the file
-    invocation = tmp_path / "invocation"
-    invocation.mkdir()
-    shutil.copy(seed, invocation)
-    subprocess.run(
-        [str(DBT_EXECUTABLE), "ls", "--quiet", "--select", "dim_date", *DBT_PROJECT_FLAGS]
-        + ["--target-path", str(invocation), "--log-path", str(invocation)],
-        check=True,
-        capture_output=True,
-        env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
-    )
-    assert "no changes found, skipping parsing" in (invocation / "dbt.log").read_text()
+    assert "no changes found, skipping parsing" in _invocation_log(seed, tmp_path / "first")
 
     # another warehouse (dbt would reject the file): loading the definitions parses nothing...
     monkeypatch.setenv("WAREHOUSE_PORT", "5999")
@@ -59,3 +64,12 @@ def test_parsed_once_then_reused_until_the_connection_changes(tmp_path, monkeypa
     ensure_dbt_manifest(project, for_dbt_run=True)
     assert seed.stat().st_mtime_ns != parsed_at
     assert (manifest.parent / PARSE_FINGERPRINT).read_text() == dbt_parse_fingerprint()
+    parsed_again_at = seed.stat().st_mtime_ns
+
+    # back on the first warehouse: the parse kept for it is copied back (its file time is the
+    # first parse's), nothing is parsed, and dbt accepts the file as its own
+    monkeypatch.setenv("WAREHOUSE_PORT", "5432")
+    ensure_dbt_manifest(project, for_dbt_run=True)
+    assert seed.stat().st_mtime_ns == parsed_at != parsed_again_at
+    assert (manifest.parent / PARSE_FINGERPRINT).read_text() == dbt_parse_fingerprint()
+    assert "no changes found, skipping parsing" in _invocation_log(seed, tmp_path / "back")

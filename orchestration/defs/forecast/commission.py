@@ -29,7 +29,7 @@ from dagster import (
 from ingestion.platform.warehouse_url import connection_environment, warehouse_url
 from orchestration.defs.forecast.tables import fetch_all, protect_mart
 from orchestration.locks import advisory_lock
-from orchestration.resources import DBT_EXECUTABLE, DBT_PROJECT_DIR
+from orchestration.resources import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_target_for_connection
 
 SCENARIO = "forecast"
 SCENARIO_SCHEMA = f"commission_{SCENARIO}"
@@ -44,9 +44,10 @@ SCENARIO_MODELS = (
     "int_commission_lines_period",
     "int_commission_lines_computed",
 )
-# Its own target folder: the project's manifest (which Dagster reads) and its partial-parse state
-# are left alone, and this run's partial parse is kept for the next build.
-SCENARIO_TARGET = DBT_PROJECT_DIR / "target" / f"commission_{SCENARIO}"
+# Its own target folder (per warehouse connection): the project's manifest (which Dagster reads)
+# and its partial-parse state are left alone, and this run's partial parse is kept for the next
+# build on the same warehouse.
+SCENARIO_PURPOSE = f"commission_{SCENARIO}"
 
 SCHEMA = "marts"
 TABLE = "fct_expected_commissions"
@@ -155,6 +156,7 @@ def run_forecast_scenario(url: str) -> str:
         "commission_scenario": SCENARIO,
         "commission_scenario_models": list(SCENARIO_MODELS),
     }
+    environment = {**os.environ, **connection_environment(url)}
     command = [
         str(DBT_EXECUTABLE),
         "run",
@@ -169,11 +171,11 @@ def run_forecast_scenario(url: str) -> str:
         "--profiles-dir",
         str(DBT_PROJECT_DIR),
         "--target-path",
-        str(SCENARIO_TARGET),
+        str(dbt_target_for_connection(SCENARIO_PURPOSE, environment)),
     ]
     done = subprocess.run(
         command,
-        env={**os.environ, **connection_environment(url)},
+        env=environment,
         capture_output=True,
         text=True,
         check=False,
