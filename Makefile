@@ -11,7 +11,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.state/dagster
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install install-spark warehouse demo demo-advance demo-remove dagster-home pipeline run serve test test-fast test-e2e test-faults test-spark publish-spark close-period-spark lint stop dbt-docs close-period statement payroll accrual backup restore bench screenshot
+.PHONY: help install install-spark warehouse demo demo-advance demo-remove dagster-home pipeline run serve test test-fast test-e2e test-faults test-slow test-spark publish-spark close-period-spark lint stop dbt-docs close-period statement payroll accrual backup restore bench screenshot
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -86,8 +86,8 @@ test-e2e: install ## the slow end-to-end tests: the app in Chromium, backup/rest
 test-faults: install ## run only the slow fault-injection tests (kill -9, restarts, concurrent runs)
 	@$(PY) -m pytest -m faults
 
-test-slow: install-spark ## what CI runs after make test: the end-to-end, fault-injection and Spark suites in one session, so the pipeline runs they share are made once
-	@$(PY) -m pytest -m 'e2e or faults or spark'
+test-slow: install ## what CI runs after make test: the end-to-end and fault-injection suites in one session, so the pipeline runs they share are made once
+	@$(PY) -m pytest -m 'e2e or faults'
 
 test-scale: install ## the sharded benchmark company (XL's generator at S2) through the whole pipeline, 10-25 min (bench/README.md)
 	@$(PY) -m pytest -m scale
