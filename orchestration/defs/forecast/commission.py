@@ -29,7 +29,12 @@ from dagster import (
 from ingestion.platform.warehouse_url import connection_environment, warehouse_url
 from orchestration.defs.forecast.tables import fetch_all, protect_mart
 from orchestration.locks import advisory_lock
-from orchestration.resources import DBT_EXECUTABLE, DBT_PROJECT_DIR, dbt_target_for_connection
+from orchestration.resources import (
+    DBT_EXECUTABLE,
+    DBT_PROJECT_DIR,
+    DBT_PROJECT_FLAGS,
+    dbt_target_for_connection,
+)
 
 SCENARIO = "forecast"
 SCENARIO_SCHEMA = f"commission_{SCENARIO}"
@@ -166,10 +171,7 @@ def run_forecast_scenario(url: str) -> str:
         json.dumps(variables),
         # the scenario is recomputed whole from its small input, never incrementally
         "--full-refresh",
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
+        *DBT_PROJECT_FLAGS,
         "--target-path",
         str(dbt_target_for_connection(SCENARIO_PURPOSE, environment)),
     ]
