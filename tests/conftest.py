@@ -13,10 +13,11 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import psycopg2
 import pytest
-from dagster import DagsterInstance
+from dagster import DagsterInstance, ExecuteInProcessResult
 from fixtures.marts import marts_rows
 
 from ingestion.platform.embedded import SUPERUSER, EmbeddedServer
@@ -123,18 +124,35 @@ def incentive_template(
         yield names
 
 
-@pytest.fixture(scope="session")
-def pipeline_runs(warehouse_url: str, tiny_company: dict[str, str]):
-    """Run the pipeline job twice on the tiny company, as `make pipeline` does."""
+class PipelineRun(NamedTuple):
+    """The pipeline job's run on the tiny company and every mart's rows right after it."""
+
+    result: ExecuteInProcessResult
+    marts: dict[str, list[tuple]]
+
+
+def _run_pipeline_job() -> ExecuteInProcessResult:
     from orchestration.definitions import defs
     from orchestration.defs.jobs import PIPELINE_JOB_NAME
 
     job = defs.resolve_job_def(PIPELINE_JOB_NAME)
     with DagsterInstance.ephemeral() as instance:
-        first = job.execute_in_process(instance=instance, raise_on_error=False)
-        snapshot = marts_rows(warehouse_url)
-        second = job.execute_in_process(instance=instance, raise_on_error=False)
-    return first, second, snapshot
+        return job.execute_in_process(instance=instance, raise_on_error=False)
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(warehouse_url: str, tiny_company: dict[str, str]) -> PipelineRun:
+    """Run the pipeline job once on the tiny company, as `make pipeline` does."""
+    result = _run_pipeline_job()
+    return PipelineRun(result, marts_rows(warehouse_url))
+
+
+@pytest.fixture(scope="session")
+def pipeline_rerun(pipeline_run: PipelineRun) -> ExecuteInProcessResult:
+    """The pipeline job once more on the same warehouse, a night with nothing new: its result.
+    Only the idempotence tests ask for it (tests/orchestration/test_pipeline.py), so a session
+    without them (the slow suites, the Spark suite) runs the job once."""
+    return _run_pipeline_job()
 
 
 @pytest.fixture

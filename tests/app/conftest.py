@@ -44,7 +44,7 @@ INCENTIVE_MARTS = ("fct_payouts", "fct_commission_lines", "fct_incentive_points"
 
 
 @pytest.fixture(scope="session")
-def require_marts(pipeline_runs, warehouse_url: str):
+def require_marts(pipeline_run, warehouse_url: str):
     """Skip, naming them, when marts a test reads have not been built by the pipeline yet."""
 
     def check(*names: str) -> None:

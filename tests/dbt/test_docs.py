@@ -9,7 +9,7 @@ from pathlib import Path
 MART_FOLDER = "models/marts/"
 
 
-def test_docs_generate_describes_every_mart_column(pipeline_runs, warehouse_url, run_dbt):
+def test_docs_generate_describes_every_mart_column(pipeline_run, warehouse_url, run_dbt):
     run_dbt(warehouse_url, "docs", "generate")
     target = run_dbt.target_of(warehouse_url)
     manifest = json.loads((target / "manifest.json").read_text())

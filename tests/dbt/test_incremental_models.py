@@ -32,7 +32,7 @@ FIRST_LOAD_ID = 1_700_000_001
 
 
 @pytest.fixture
-def staged_copy(pipeline_runs, warehouse_url: str) -> Iterator[tuple[str, dict]]:
+def staged_copy(pipeline_run, warehouse_url: str) -> Iterator[tuple[str, dict]]:
     """A database of its own holding a copy of every staging relation (dropped afterwards)."""
     name = f"spw_incremental_{uuid.uuid4().hex[:8]}"
     admin_url = with_database(warehouse_url, "postgres")

@@ -508,7 +508,7 @@ def _differences(incremental_url: str, full_url: str) -> dict[str, dict]:
 
 
 @pytest.fixture
-def base_warehouse(pipeline_runs, warehouse_url: str, run_dbt) -> Iterator[str]:
+def base_warehouse(pipeline_run, warehouse_url: str, run_dbt) -> Iterator[str]:
     """The tiny company's staging rows as tables, every model built on them (dropped after)."""
     name = f"spw_property_{uuid.uuid4().hex[:8]}"
     ensure_database(_admin(warehouse_url), name)

@@ -11,7 +11,7 @@ from decimal import Decimal
 D = Decimal
 
 
-def test_orders_net_refunds_and_convert_at_the_order_date(pipeline_runs, query) -> None:
+def test_orders_net_refunds_and_convert_at_the_order_date(pipeline_run, query) -> None:
     rows = query(
         "select order_id, team_id, is_first_order, refunded_amount, net_amount,"
         " net_reporting_amount from marts.fct_orders"
@@ -41,7 +41,7 @@ def test_orders_net_refunds_and_convert_at_the_order_date(pipeline_runs, query) 
 
 
 def test_an_annual_target_becomes_twelve_monthly_targets_summing_exactly(
-    pipeline_runs, query
+    pipeline_run, query
 ) -> None:
     def monthly(scope_type: str, scope_id: str) -> list[tuple]:
         return query(
@@ -73,7 +73,7 @@ def test_an_annual_target_becomes_twelve_monthly_targets_summing_exactly(
     assert years == [("102", D("240000.00"), "given"), ("east", D("800000.00"), "given")]
 
 
-def test_attainment_and_pace_on_the_data_date(pipeline_runs, query) -> None:
+def test_attainment_and_pace_on_the_data_date(pipeline_run, query) -> None:
     rows = query(
         "select period_type, target_amount, actual_amount, attainment_pct, elapsed_pct, pace_pct,"
         " projected_amount, gap_to_target, is_behind_pace, period_status"
@@ -93,7 +93,7 @@ def test_attainment_and_pace_on_the_data_date(pipeline_runs, query) -> None:
     ]  # fmt: skip
 
 
-def test_rep_targets_roll_up_and_actuals_follow_the_team_of_the_day(pipeline_runs, query) -> None:
+def test_rep_targets_roll_up_and_actuals_follow_the_team_of_the_day(pipeline_run, query) -> None:
     rows = query(
         "select scope_type, scope_id, cast(period_start as text), target_origin, target_amount,"
         " own_target_amount, rolled_up_target_amount, actual_amount"
@@ -129,7 +129,7 @@ def test_rep_targets_roll_up_and_actuals_follow_the_team_of_the_day(pipeline_run
     ]  # fmt: skip
 
 
-def test_funnel_reconciles_with_the_raw_deals(pipeline_runs, query) -> None:
+def test_funnel_reconciles_with_the_raw_deals(pipeline_run, query) -> None:
     [(raw_deals, raw_won, raw_won_amount)] = query(
         """
         with deals as (
@@ -180,7 +180,7 @@ def test_funnel_reconciles_with_the_raw_deals(pipeline_runs, query) -> None:
     assert cell == [(1, 1, D("1.0000"), D("0.0000"), D("28.00"), "Budget (1)")]
 
 
-def test_deals_and_stage_history(pipeline_runs, query) -> None:
+def test_deals_and_stage_history(pipeline_run, query) -> None:
     deals = query(
         "select deal_id, deal_status, team_id, cycle_days, follow_up_hours,"
         " is_followed_up_in_time from marts.fct_deals where deal_id in ('1001', '1005', 'QD-1')"
@@ -208,7 +208,7 @@ def test_deals_and_stage_history(pipeline_runs, query) -> None:
     ]
 
 
-def test_customer_value_tiers(pipeline_runs, query) -> None:
+def test_customer_value_tiers(pipeline_run, query) -> None:
     rows = query(
         "select customer_id, trailing_12m_net_revenue_amount, value_tier, is_churn_risk"
         " from marts.dim_customers order by 1"
@@ -227,7 +227,7 @@ def test_customer_value_tiers(pipeline_runs, query) -> None:
     ]
 
 
-def test_rep_activity_and_headline_kpis(pipeline_runs, query) -> None:
+def test_rep_activity_and_headline_kpis(pipeline_run, query) -> None:
     bob = query(
         "select cast(month_start as text), visit_count, call_count, training_count,"
         " deals_created, deals_won, deals_lost, win_rate, net_revenue_amount, avg_follow_up_hours"
@@ -266,7 +266,7 @@ def test_rep_activity_and_headline_kpis(pipeline_runs, query) -> None:
     ]  # fmt: skip
 
 
-def test_names_in_the_org_files_win_over_the_crm(pipeline_runs, query) -> None:
+def test_names_in_the_org_files_win_over_the_crm(pipeline_run, query) -> None:
     # South A's CRM export mapping names 104 and 105 陈丹 and 刘伊; finance's org/reps.csv
     # names them Dan Chen and Eve Liu, and the org files win.
     rows = query(

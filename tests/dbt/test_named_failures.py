@@ -21,7 +21,7 @@ def _compiled(run_dbt, url: str, test: str, folder: str) -> str:
 
 
 def test_a_funnel_that_misses_a_won_amount_names_the_group_and_its_deals(
-    pipeline_runs, warehouse_url, run_dbt
+    pipeline_run, warehouse_url, run_dbt
 ) -> None:
     query = _compiled(run_dbt, warehouse_url, "assert_funnel_reconciles_with_deals", "sales")
     with psycopg2.connect(warehouse_url) as conn, conn.cursor() as cur:
@@ -56,7 +56,7 @@ def test_a_funnel_that_misses_a_won_amount_names_the_group_and_its_deals(
 
 
 def test_a_missing_fx_rate_names_currency_date_and_rows(
-    pipeline_runs, warehouse_url, run_dbt
+    pipeline_run, warehouse_url, run_dbt
 ) -> None:
     test = "assert_every_converted_amount_has_an_fx_rate"
     query = _compiled(run_dbt, warehouse_url, test, "core")

@@ -1,6 +1,6 @@
 """sqlfluff (dbt templater, see `.sqlfluff`) finds nothing to fix in our intermediate and marts.
 
-It lints against the session's built warehouse (`pipeline_runs`), so every incremental model is
+It lints against the session's built warehouse (`pipeline_run`), so every incremental model is
 linted as its incremental run renders it (`is_incremental()` true: the longer SQL, with the
 branch that takes only new loads), whatever ran before this test."""
 
@@ -18,7 +18,7 @@ from ingestion.platform.warehouse_url import connection_environment
 LINTED = ["dbt_project/models/intermediate", "dbt_project/models/marts"]
 
 
-def test_models_pass_sqlfluff(warehouse_url: str, pipeline_runs) -> None:
+def test_models_pass_sqlfluff(warehouse_url: str, pipeline_run) -> None:
     sqlfluff = Path(sys.executable).with_name("sqlfluff")
     completed = subprocess.run(
         [str(sqlfluff), "lint", "--format", "json", "--processes", "2", "--nofail", *LINTED],

@@ -19,7 +19,7 @@ def _defined_unit_tests() -> set[str]:
     return names
 
 
-def test_every_unit_test_passes(pipeline_runs, warehouse_url: str, run_dbt) -> None:
+def test_every_unit_test_passes(pipeline_run, warehouse_url: str, run_dbt) -> None:
     result = run_dbt(warehouse_url, "test", "--select", "test_type:unit")
     ran = {
         node.node.name: node.status

@@ -98,8 +98,8 @@ def test_the_rerun_succeeds(chain: Chain) -> None:
     assert chain.final.process.returncode == 0, chain.final.output()
 
 
-def test_marts_equal_a_clean_run(chain: Chain, pipeline_runs, warehouse_url) -> None:
-    first, _, clean = pipeline_runs  # the same demo, loaded once without faults
+def test_marts_equal_a_clean_run(chain: Chain, pipeline_run, warehouse_url) -> None:
+    first, clean = pipeline_run  # the same demo, loaded once without faults
     assert first.success
     recovered = marts_rows(chain.warehouse.url)
     assert recovered.keys() == clean.keys()

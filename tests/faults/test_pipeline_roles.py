@@ -33,7 +33,7 @@ def _denied(url: str, role: str, statement: str) -> None:
         cur.execute(statement)
 
 
-def test_roles_exist_with_their_attributes(pipeline_runs, query) -> None:
+def test_roles_exist_with_their_attributes(pipeline_run, query) -> None:
     rows = query(
         "select rolname, rolcanlogin, rolbypassrls from pg_roles"
         " where rolname in ('spw_loader', 'spw_transformer', 'spw_app_reader') order by 1"
@@ -45,7 +45,7 @@ def test_roles_exist_with_their_attributes(pipeline_runs, query) -> None:
     ]
 
 
-def test_the_loader_writes_raw_and_nothing_else(pipeline_runs, warehouse_url) -> None:
+def test_the_loader_writes_raw_and_nothing_else(pipeline_run, warehouse_url) -> None:
     with acting_as(warehouse_url, "spw_loader") as cur:
         cur.execute("select count(*) from raw_orders.order_lines")
         assert cur.fetchone()[0] == 15  # the tiny company's order lines
@@ -61,7 +61,7 @@ def test_the_loader_writes_raw_and_nothing_else(pipeline_runs, warehouse_url) ->
         _denied(warehouse_url, "spw_loader", statement)
 
 
-def test_the_loader_bypasses_row_level_security(pipeline_runs, warehouse_url) -> None:
+def test_the_loader_bypasses_row_level_security(pipeline_run, warehouse_url) -> None:
     with acting_as(warehouse_url, "spw_loader") as cur:
         cur.execute("select current_user")
         assert cur.fetchone() == ("spw_loader",)
@@ -78,7 +78,7 @@ def test_the_loader_bypasses_row_level_security(pipeline_runs, warehouse_url) ->
         assert cur.fetchone()[0] == 0  # no policy, no rows: the transformer has no bypass
 
 
-def test_the_transformer_reads_raw_and_builds_marts(pipeline_runs, warehouse_url) -> None:
+def test_the_transformer_reads_raw_and_builds_marts(pipeline_run, warehouse_url) -> None:
     with acting_as(warehouse_url, "spw_transformer") as cur:
         cur.execute("select count(*) from raw_orders.orders")
         assert cur.fetchone()[0] == 12

@@ -81,7 +81,7 @@ def _orders(query) -> int:
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)
-def test_a_bound_value_is_only_ever_a_value(pipeline_runs, query, hostile) -> None:
+def test_a_bound_value_is_only_ever_a_value(pipeline_run, query, hostile) -> None:
     before = _orders(query)
     frame = FINANCE.read(
         "select order_id from marts.fct_orders where order_id = :order_id", order_id=hostile
@@ -92,7 +92,7 @@ def test_a_bound_value_is_only_ever_a_value(pipeline_runs, query, hostile) -> No
 
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_every_app_query_takes_hostile_filters_as_plain_values(
-    pipeline_runs, query, hostile
+    pipeline_run, query, hostile
 ) -> None:
     functions = _query_functions()
     assert len(functions) >= 5, "the app's query functions were not found"

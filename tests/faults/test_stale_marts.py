@@ -45,7 +45,7 @@ def _page(lang: str) -> AppTest:
 
 
 @pytest.fixture
-def failed_then_passed(pipeline_runs, query):
+def failed_then_passed(pipeline_run, query):
     yield lambda success, at: _validation(query, success, at)
     query("delete from quality.validation_results where table_name = %s", (TABLE,))
 

@@ -25,7 +25,7 @@ COLUMNS = (
 )
 
 
-def test_carol_earns_36_more_if_1004_closes(pipeline_runs, query) -> None:
+def test_carol_earns_36_more_if_1004_closes(pipeline_run, query) -> None:
     rows = query(f"select {COLUMNS} from marts.fct_expected_commissions where rep_id = '103'")
     # Booked in March: O004 (2000.00 USD x 7.25 on 03-03) = L005 1600 x 7.25 = 11600.00 software
     # + L006 400 x 7.25 = 2900.00 hardware = 14500.00, against a March target of 25000.00 (58%:
@@ -46,7 +46,7 @@ def test_carol_earns_36_more_if_1004_closes(pipeline_runs, query) -> None:
     assert booked == [(D("551.00"),)]
 
 
-def test_the_manager_override_and_a_rep_with_nothing_open(pipeline_runs, query) -> None:
+def test_the_manager_override_and_a_rep_with_nothing_open(pipeline_run, query) -> None:
     rows = query(
         "select rep_id, expected_deal_count, expected_credited_amount, added_commission_amount,"
         " expected_commission_amount = booked_commission_amount"
@@ -57,7 +57,7 @@ def test_the_manager_override_and_a_rep_with_nothing_open(pipeline_runs, query) 
     assert rows == [("101", 0, D("0.00"), D("6.00"), False), ("102", 0, D("0.00"), D("0.00"), True)]
 
 
-def test_the_actual_chain_never_sees_an_expected_line(pipeline_runs, query) -> None:
+def test_the_actual_chain_never_sees_an_expected_line(pipeline_run, query) -> None:
     # the forecast scenario lives in its own schema; the actual chain and its marts are as booked
     assert query(
         "select count(*) from intermediate.int_order_line_credits_split"

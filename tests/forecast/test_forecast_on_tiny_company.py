@@ -12,7 +12,7 @@ from decimal import Decimal
 D = Decimal
 
 
-def test_the_start_of_february_forecast_and_its_accuracy(pipeline_runs, query) -> None:
+def test_the_start_of_february_forecast_and_its_accuracy(pipeline_run, query) -> None:
     # Open on 01-31, all expected in February (the CRM's close dates 02-04, 02-09, 02-19; QD-1
     # from the files: created + 30 days): 1001 27000.00 at quote 0.4, 1003 14500.00 (2000 USD x
     # 7.25) at intent 0.2, 1005 10000.00 at lead 0.1 (its amount then: raised to 11500.00 on
@@ -44,7 +44,7 @@ def test_the_start_of_february_forecast_and_its_accuracy(pipeline_runs, query) -
     ]
 
 
-def test_the_march_range_of_the_company_and_team_east_b(pipeline_runs, query) -> None:
+def test_the_march_range_of_the_company_and_team_east_b(pipeline_run, query) -> None:
     new_deals = query(
         "select forecast_date::text, expected_new_amount from marts.fct_forecasts"
         " where scope_type = 'company' and period_type = 'month' and period_start = '2026-03-01'"
@@ -97,7 +97,7 @@ def test_the_march_range_of_the_company_and_team_east_b(pipeline_runs, query) ->
     ]
 
 
-def test_a_stored_forecast_is_never_rewritten(pipeline_runs, query, warehouse_url) -> None:
+def test_a_stored_forecast_is_never_rewritten(pipeline_run, query, warehouse_url) -> None:
     from orchestration.defs.forecast.history import store_forecasts
 
     stored = "select * from forecast_history.forecasts order by forecast_id"

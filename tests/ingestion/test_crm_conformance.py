@@ -1,7 +1,7 @@
 """Conformance (issue 16): the tiny company's CRM served through each CRM's fake server gives
 the same marts as through the fake HubSpot server. One test, every CRM (`crm_twins.TWINS`).
 
-The HubSpot side is the session's `pipeline_runs` (the real pipeline job on the tiny company).
+The HubSpot side is the session's `pipeline_run` (the real pipeline job on the tiny company).
 Each other CRM runs the same job (all at once, a process each) in a warehouse database of its
 own, with the same orders, finance and export files, no other CRM configured and its own source
 pointed at a fake server holding the same business (its twin). Every row of every mart must be
@@ -65,7 +65,7 @@ def _comparable(url: str, snapshot: dict[str, list[tuple]]) -> dict[str, list[tu
 
 @pytest.fixture(scope="module")
 def crm_runs(
-    warehouse_url: str, tiny_company: dict[str, str], pipeline_runs, tmp_path_factory
+    warehouse_url: str, tiny_company: dict[str, str], pipeline_run, tmp_path_factory
 ) -> Iterator[dict[str, dict]]:
     """The pipeline job run once on the tiny company per twin (its CRM in another CRM), all at
     once: each in a process (`twin_pipeline`) and a warehouse database of its own, with the
@@ -117,7 +117,7 @@ def crm_runs(
 
 @pytest.mark.parametrize("crm", sorted(TWINS))
 def test_each_crm_gives_the_marts_hubspot_gives(
-    warehouse_url: str, pipeline_runs, crm_runs: dict[str, dict], crm: str
+    warehouse_url: str, pipeline_run, crm_runs: dict[str, dict], crm: str
 ) -> None:
     crm_run = crm_runs[crm]
     twin = crm_run["twin"]
@@ -129,7 +129,7 @@ def test_each_crm_gives_the_marts_hubspot_gives(
             " from intermediate.int_crm_deals_unioned group by 1 order by 1"
         )
         assert cur.fetchall() == sorted([("crm_files", 2, 0), (twin.source_system, *twin.deals)])
-    _, _, hubspot_snapshot = pipeline_runs
+    hubspot_snapshot = pipeline_run.marts
     hubspot = _comparable(warehouse_url, hubspot_snapshot)
     through_twin = _comparable(crm_run["url"], crm_run["snapshot"])
     assert sorted(through_twin) == sorted(hubspot)

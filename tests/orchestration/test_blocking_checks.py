@@ -34,8 +34,8 @@ def _dbt_build(select: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_dbt_replaces_a_table_before_its_failing_test_runs(pipeline_runs, query) -> None:
-    first, _, _ = pipeline_runs
+def test_dbt_replaces_a_table_before_its_failing_test_runs(pipeline_run, query) -> None:
+    first = pipeline_run.result
     assert first.success
     (order_id, status) = query("select order_id, status from raw_orders.orders order by 1 limit 1")[
         0
@@ -66,7 +66,7 @@ def _published(query) -> dict[str, list[tuple]]:
     }
 
 
-def test_a_broken_plan_row_never_reaches_the_payout_marts(pipeline_runs, query) -> None:
+def test_a_broken_plan_row_never_reaches_the_payout_marts(pipeline_run, query) -> None:
     from dagster import AssetKey, AssetSelection, DagsterInstance
 
     from orchestration.definitions import defs
@@ -76,7 +76,7 @@ def test_a_broken_plan_row_never_reaches_the_payout_marts(pipeline_runs, query) 
     models = guarded_models()
     if not models:
         pytest.skip("no guarded models in dbt_project yet (models/marts/incentives)")
-    first, _, _ = pipeline_runs
+    first = pipeline_run.result
     assert first.success
     before = _published(query)
     assert before["fct_commission_lines"] and before["fct_payouts"]

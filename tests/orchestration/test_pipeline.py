@@ -5,13 +5,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 
-def test_the_pipeline_succeeds(pipeline_runs) -> None:
-    first, second, _ = pipeline_runs
-    assert first.success
-    assert second.success
+def test_the_pipeline_succeeds(pipeline_run, pipeline_rerun) -> None:
+    assert pipeline_run.result.success
+    assert pipeline_rerun.success
 
 
-def test_orders_mart_holds_hand_computed_amounts(pipeline_runs, query) -> None:
+def test_orders_mart_holds_hand_computed_amounts(pipeline_run, query) -> None:
     rows = query("select order_id, gross_amount, net_amount from marts.fct_orders order by 1")
     # the tiny company's order lines (tests/fixtures/README.md), quantity x unit price:
     assert rows == [
@@ -31,12 +30,12 @@ def test_orders_mart_holds_hand_computed_amounts(pipeline_runs, query) -> None:
     ]
 
 
-def test_a_second_run_leaves_marts_identical(pipeline_runs, marts_snapshot) -> None:
-    _, _, after_first = pipeline_runs
+def test_a_second_run_leaves_marts_identical(pipeline_run, pipeline_rerun, marts_snapshot) -> None:
+    after_first = pipeline_run.marts
     assert after_first
     assert marts_snapshot() == after_first
 
 
-def test_a_second_run_loads_no_new_rows(pipeline_runs, query) -> None:
+def test_a_second_run_loads_no_new_rows(pipeline_rerun, query) -> None:
     rows = query("select count(*), count(distinct order_line_id) from raw_orders.order_lines")
     assert rows == [(15, 15)]  # L001..L015, each once

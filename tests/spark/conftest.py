@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dagster import DagsterInstance
 
 from ingestion.platform.warehouse_url import connection_environment
 from orchestration.resources import DBT_PROJECT_DIR
@@ -101,16 +100,11 @@ def postgres_environment(warehouse_url: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def postgres_build(warehouse_url: str, tiny_company: dict[str, str]) -> None:
-    """The tiny company built on PostgreSQL once, by the pipeline job as `make pipeline` runs it
-    (the idempotence of a second run is `make test`'s to check, tests/conftest.py
-    `pipeline_runs`)."""
-    from orchestration.definitions import defs
-    from orchestration.defs.jobs import PIPELINE_JOB_NAME
-
-    job = defs.resolve_job_def(PIPELINE_JOB_NAME)
-    with DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+def postgres_build(pipeline_run) -> None:
+    """The tiny company built on PostgreSQL once, by the pipeline job as `make pipeline` runs it:
+    the session's `pipeline_run` (tests/conftest.py), so a session holding other suites as well
+    runs the job once for all of them."""
+    result = pipeline_run.result
     assert result.success, [event.message for event in result.all_events if event.is_failure]
 
 
