@@ -23,7 +23,13 @@ from orchestration.locks import advisory_lock
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# dbt's target folder: `DBT_TARGET_PATH` when set (dbt and dagster-dbt read that variable too;
+# relative to the project), else dbt_project/target. A test session sets one of its own, so two
+# sessions side by side never write the same manifest (tests/conftest.py).
+DBT_TARGET_DIR = DBT_PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target")
+dbt_project = DbtProject(
+    project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=DBT_TARGET_DIR
+)
 # Where a dbt command line finds the project and its profile.
 DBT_PROJECT_FLAGS = ("--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR))
 
@@ -66,10 +72,10 @@ def dbt_target_for_connection(
     purpose: str, environment: Mapping[str, str] = os.environ, root: Path | None = None
 ) -> Path:
     """A dbt target folder for `purpose` kept per warehouse connection (under `root`, by default
-    the project's `target`): dbt keeps its partial-parse file there, and it stays valid for every
+    `DBT_TARGET_DIR`): dbt keeps its partial-parse file there, and it stays valid for every
     later command on that connection, however many other warehouses are used in between (one
     target folder shared by several connections is parsed again at each switch, 10-30 s)."""
-    base = DBT_PROJECT_DIR / "target" if root is None else root
+    base = DBT_TARGET_DIR if root is None else root
     return base / f"{purpose}-{dbt_parse_fingerprint(environment)[:16]}"
 
 

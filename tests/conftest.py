@@ -21,12 +21,43 @@ from dagster import DagsterInstance, ExecuteInProcessResult
 from fixtures.marts import marts_rows
 
 from ingestion.platform.embedded import SUPERUSER, EmbeddedServer
+from ingestion.platform.paths import PROJECT_ROOT
 from ingestion.platform.warehouse_url import (
     drop_database,
     ensure_database,
     export_environment,
     with_database,
 )
+
+# This session's own dbt target folder (manifest, partial-parse file, kept parses, each dbt
+# invocation's folder): dbt, dagster-dbt and orchestration/resources.py all read DBT_TARGET_PATH,
+# and pipelines started as subprocesses inherit it. Sessions side by side (CI runs `make test` and
+# `make test-slow` at once) never write each other's manifest. Under dbt_project/target, so
+# tests/faults/test_secrets.py searches it; removed at the end, as are those of ended sessions.
+SESSION_TARGETS = PROJECT_ROOT / "dbt_project" / "target"
+os.environ["DBT_TARGET_PATH"] = str(SESSION_TARGETS / f"test-session-{os.getpid()}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    for folder in SESSION_TARGETS.glob("test-session-*"):
+        pid = folder.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    shutil.rmtree(os.environ["DBT_TARGET_PATH"], ignore_errors=True)
+
 
 # Fixtures that start or reach a real PostgreSQL server: a test using one of them, directly or
 # through another fixture, is marked `needs_db`; `make test-fast` runs the others (pure Python).

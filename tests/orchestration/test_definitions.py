@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from dagster import AssetKey, AssetsDefinition
 
@@ -81,3 +84,14 @@ def test_schedules_and_the_failure_sensor(defs) -> None:
         "close_request_failed",
         "close_requested_periods",
     ]
+
+
+def test_dbt_writes_into_this_sessions_own_target_folder() -> None:
+    """tests/conftest.py gives the session a dbt target folder of its own (DBT_TARGET_PATH), so
+    sessions side by side never write each other's manifest: every component must use it."""
+    from orchestration.resources import DBT_TARGET_DIR, dbt_project, dbt_target_for_connection
+
+    assert Path(os.environ["DBT_TARGET_PATH"]) == DBT_TARGET_DIR
+    assert DBT_TARGET_DIR.name == f"test-session-{os.getpid()}"
+    assert dbt_project.manifest_path == DBT_TARGET_DIR / "manifest.json"
+    assert dbt_target_for_connection("scenario").parent == DBT_TARGET_DIR
