@@ -86,8 +86,8 @@ test-e2e: install ## the slow end-to-end tests: the app in Chromium, backup/rest
 test-faults: install ## run only the slow fault-injection tests (kill -9, restarts, concurrent runs)
 	@$(PY) -m pytest -m faults
 
-test-slow: install ## what CI runs after make test: the end-to-end and fault-injection suites in one session, so the pipeline runs they share are made once
-	@$(PY) -m pytest -m 'e2e or faults'
+test-slow: install-spark ## what CI runs beside make test: the end-to-end, fault-injection and Spark suites in one session, so the pipeline runs they share are made once (Spark's tests skip, saying why, without Java)
+	@$(PY) -m pytest -m 'e2e or faults or spark'
 
 test-scale: install ## the sharded benchmark company (XL's generator at S2) through the whole pipeline, 10-25 min (bench/README.md)
 	@$(PY) -m pytest -m scale
