@@ -18,7 +18,21 @@ period_lines as (
 ),
 
 unioned as (
-    select * from revenue_lines
+    select
+        rep_id,
+        period_start,
+        source_type,
+        source_id,
+        source_date,
+        plan_id,
+        plan_version,
+        rule,
+        payout_component,
+        basis_amount,
+        rate,
+        amount,
+        amount_currency
+    from revenue_lines
     union all
     select * from clawback_lines
     union all

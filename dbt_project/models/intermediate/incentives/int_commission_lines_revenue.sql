@@ -15,7 +15,30 @@
       spif:<id>        the SPIF amount x the rep's credit share, for its product line and dates
       manager_override the team's credited revenue x the manager's override rate
     Every amount is `money_round(basis x rate)`.
+
+    Incremental by period (delete+insert on `period_start`) on PostgreSQL. A period's lines read
+    only that month's credits and rep-periods (its managers' included) and the plan tables, so
+    each month's inputs are hashed (`inputs_digest`; macros/utils/months_rewritten.sql): the
+    month's credits, its rep-periods (every column the rules read) and the whole plan tables
+    (product line rates, tier bands, SPIFs: an edit rewrites every month). A run computes again
+    only the months whose hash differs from the built one, which a day's data keeps to the open
+    months and the closed months a late or corrected order line reached; a closed month computed
+    again is what `int_commission_lines_adjusted` compares with what was paid. A month left with
+    no credits is deleted by a marker row (null `inputs_digest`), removed by the post-hook with any
+    row built before digests were kept.
 -#}
+{{
+    config(
+        materialized=incremental_materialization(),
+        unique_key='period_start',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+        post_hook=["{% if is_incremental() %}delete from {{ this }} where inputs_digest is null{% endif %}"],
+        indexes=[
+            {'columns': ['period_start']},
+        ],
+    )
+}}
 {%- set line_keys = 'rep_id, period_start, order_line_id, order_date, plan_id, plan_version' %}
 
 with
@@ -40,9 +63,99 @@ spifs as (
     select * from {{ ref('stg_plans__plan_spifs') }}
 ),
 
+dated_credits as (
+    select
+        credits.order_line_id,
+        credits.order_date,
+        credits.product_line,
+        credits.rep_id,
+        credits.credit_share,
+        credits.credited_amount,
+        credits.credited_currency,
+        {{ month_start('credits.order_date') }} as period_start
+    from credits
+),
+
+{# The plan tables as one hash: an edit to any rule rewrites every month. #}
+plan_digest as (
+    select
+        {{ dbt.hash(dbt.listagg('plan_row_digest', "''", 'order by plan_row_digest')) }}
+            as plan_digest
+    from (
+        select
+            {{ surrogate_key(["'rate'", 'plan_id', 'plan_version', 'product_line', 'rate']) }}
+                as plan_row_digest
+        from product_line_rates
+        union all
+        select
+            {{ surrogate_key([
+                "'band'", 'plan_id', 'plan_version', 'band_number', 'from_attainment', 'rate',
+            ]) }}
+        from tier_bands
+        union all
+        select
+            {{ surrogate_key([
+                "'spif'", 'plan_id', 'plan_version', 'spif_id', 'product_line', 'starts_on',
+                'ends_on', 'amount_per_order_line',
+            ]) }}
+        from spifs
+    ) as plan_rows
+),
+
+{# Each month's inputs, one hashed row per credit and per rep-period of a month with credits. #}
+month_inputs as (
+    select
+        period_start,
+        'credit' as input_kind,
+        {{ surrogate_key([
+            'order_line_id', 'order_date', 'product_line', 'rep_id', 'credit_share',
+            'credited_amount', 'credited_currency',
+        ]) }} as input_digest
+    from dated_credits
+    union all
+    select
+        period_start,
+        'rep_period' as input_kind,
+        {{ surrogate_key([
+            'rep_id', 'plan_id', 'plan_version', 'prorated_target_amount', 'tier_mode',
+            'accelerator_above_attainment', 'accelerator_multiplier',
+            'decelerator_below_attainment', 'decelerator_multiplier', 'manager_rep_id',
+            'default_rate', 'override_rate',
+        ]) }} as input_digest
+    from rep_periods
+    where period_start in (select dated_credits.period_start from dated_credits)
+),
+
+digested_inputs as (
+    select
+        month_inputs.*,
+        plan_digest.plan_digest
+    from month_inputs
+    cross join plan_digest
+),
+
+input_digests as (
+    {{ month_digests(
+        'digested_inputs',
+        'period_start',
+        ['input_kind', 'input_digest', 'plan_digest'],
+        'input_kind, input_digest',
+    ) }}
+),
+
+written_months as (
+    {{ months_rewritten('input_digests', 'period_start') }}
+),
+
 credits_in_periods as (
     select
-        credits.*,
+        dated_credits.order_line_id,
+        dated_credits.order_date,
+        dated_credits.product_line,
+        dated_credits.rep_id,
+        dated_credits.credit_share,
+        dated_credits.credited_amount,
+        dated_credits.credited_currency,
         rep_periods.period_start,
         rep_periods.plan_id,
         rep_periods.plan_version,
@@ -54,16 +167,18 @@ credits_in_periods as (
         rep_periods.decelerator_multiplier,
         rep_periods.manager_rep_id,
         coalesce(product_line_rates.rate, rep_periods.default_rate) as base_rate
-    from credits
+    from dated_credits
+    inner join written_months
+        on dated_credits.period_start = written_months.period_start
     inner join rep_periods
         on
-            credits.rep_id = rep_periods.rep_id
-            and cast(date_trunc('month', credits.order_date) as date) = rep_periods.period_start
+            dated_credits.rep_id = rep_periods.rep_id
+            and dated_credits.period_start = rep_periods.period_start
     left join product_line_rates
         on
             rep_periods.plan_id = product_line_rates.plan_id
             and rep_periods.plan_version = product_line_rates.plan_version
-            and credits.product_line = product_line_rates.product_line
+            and dated_credits.product_line = product_line_rates.product_line
 ),
 
 positioned as (
@@ -266,7 +381,7 @@ unioned as (
     select * from override_lines
 ),
 
-final as (
+lines as (
     select
         rep_id,
         period_start,
@@ -283,6 +398,28 @@ final as (
         credited_currency as amount_currency
     from unioned
     where basis_amount > 0 and rate != 0
+),
+
+{# A month left with no lines gets one row of nulls: it deletes the month's rows, then itself. #}
+final as (
+    select
+        lines.rep_id,
+        written_months.period_start,
+        lines.source_type,
+        lines.source_id,
+        lines.source_date,
+        lines.plan_id,
+        lines.plan_version,
+        lines.rule,
+        lines.payout_component,
+        lines.basis_amount,
+        lines.rate,
+        lines.amount,
+        lines.amount_currency,
+        written_months.inputs_digest
+    from written_months
+    left join lines
+        on written_months.period_start = lines.period_start
 )
 
 select * from final
