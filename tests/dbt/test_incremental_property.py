@@ -6,10 +6,11 @@ base and runs a sequence of builds, each after a few changes written into those 
 lands them (each change is one load: its rows carry a new `_dlt_load_id`; plan files are replaced
 whole): new orders, refunds, activities and stage moves; updated order lines; deletes (a cancelled
 order, an archived deal); late rows dated months back; a stage change moved weeks earlier; an FX
-correction; a plan change; a period close (the month's published commission rows frozen in the
-store, as `make close-period` does). Each build runs the models downstream of the relations the
-changes touched, as the pipeline would. Then the database is cloned once more and the clone rebuilt
-with `--full-refresh`: every model (every relation dbt built in intermediate, marts and
+correction; a plan change (a product line's rate, a version's default rate); a credit split; a
+period close (the month's published commission rows frozen in the store, as `make close-period`
+does). Each build runs the models downstream of the relations the changes touched, as the
+pipeline would. Then the database is cloned once more and the clone rebuilt with
+`--full-refresh`: every model (every relation dbt built in intermediate, marts and
 marts_audit) must hold the same rows in both, compared by a hash of its ordered rows (load-time
 columns left out: dlt's `_dlt_*` and `*_refreshed_at`).
 
@@ -26,6 +27,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from decimal import Decimal
 
 import psycopg2
 import pytest
@@ -382,6 +384,39 @@ def _plan_change(cur, warehouse: Warehouse, change: Change) -> set[str]:
     return {"stg_plans__plan_product_line_rates"}
 
 
+def _plan_option_change(cur, warehouse: Warehouse, change: Change) -> set[str]:
+    """A plan file edited: a plan version's default commission rate changes (an option of the
+    version itself, read through each rep-period)."""
+    updated = _update(
+        cur,
+        "stg_plans__plan_versions",
+        sql.SQL("default_rate is not null"),
+        {"default_rate": sql.SQL("default_rate + {}").format(sql.Literal(change.size / 1000))},
+    )
+    assert updated
+    return {"stg_plans__plan_versions"}
+
+
+def _credit_split(cur, warehouse: Warehouse, change: Change) -> set[str]:
+    """The credit splits register edited: a deal with orders is shared between its order's rep
+    and another rep (its earlier split, if any, replaced)."""
+    deal_id, rep_id = _picked(
+        cur,
+        "select distinct deal_id, owner_id from staging.stg_orders__orders"
+        " where deal_id is not null order by 1, 2",
+        change.pick,
+    )
+    other_rep = next(rep for rep in REPS[change.size % len(REPS) :] + REPS if rep != rep_id)
+    share = Decimal("0.5") + Decimal(change.size) / 20
+    cur.execute("delete from staging.stg_plans__credit_splits where deal_id = %s", (deal_id,))
+    cur.execute(
+        "insert into staging.stg_plans__credit_splits (deal_id, rep_id, credit_share, source_file)"
+        " values (%s, %s, %s, 'credit_splits.csv'), (%s, %s, %s, 'credit_splits.csv')",
+        (deal_id, rep_id, share, deal_id, other_rep, 1 - share),
+    )
+    return {"stg_plans__credit_splits"}
+
+
 def _close(cur, warehouse: Warehouse, change: Change) -> set[str]:
     """Close the oldest open commission month, as `make close-period` does: publish the build,
     freeze the month's rows into the store."""
@@ -414,6 +449,8 @@ CHANGES: dict[str, Callable[..., set[str]]] = {
     "move_stage_change": _move_stage_change,
     "fx_correction": _fx_correction,
     "plan_change": _plan_change,
+    "plan_option_change": _plan_option_change,
+    "credit_split": _credit_split,
     "close": _close,
 }
 
@@ -591,6 +628,8 @@ def test_incremental_builds_equal_a_full_refresh(base_warehouse: str, run_dbt) -
                 Change("move_stage_change", pick=7, day=25),
                 Change("new_activity", pick=1, day=20),
                 Change("plan_change", size=5),
+                Change("plan_option_change", size=2),
+                Change("credit_split", pick=1, size=3),
             ],
         ]
     )

@@ -19,13 +19,13 @@
     Incremental by period (delete+insert on `period_start`) on PostgreSQL. A period's lines read
     only that month's credits and rep-periods (its managers' included) and the plan tables, so
     each month's inputs are hashed (`inputs_digest`; macros/utils/months_rewritten.sql): the
-    month's credits, its rep-periods (every column the rules read) and the whole plan tables
-    (product line rates, tier bands, SPIFs: an edit rewrites every month). A run computes again
-    only the months whose hash differs from the built one, which a day's data keeps to the open
-    months and the closed months a late or corrected order line reached; a closed month computed
-    again is what `int_commission_lines_adjusted` compares with what was paid. A month left with
-    no credits is deleted by a marker row (null `inputs_digest`), removed by the post-hook with any
-    row built before digests were kept.
+    month's credits, its rep-periods (target, manager and every option of the plan version) and
+    the whole plan tables (product line rates, tier bands, SPIFs: an edit rewrites every month).
+    A run computes again only the months whose hash differs from the built one, which a day's
+    data keeps to the open months and the closed months a late or corrected order line reached;
+    a closed month computed again is what `int_commission_lines_adjusted` compares with what was
+    paid. A month left with no credits is deleted by a marker row (null `inputs_digest`), removed
+    by the post-hook with any row built before digests were kept.
 -#}
 {{
     config(
@@ -79,22 +79,21 @@ dated_credits as (
 {# The plan tables as one hash: an edit to any rule rewrites every month. #}
 plan_digest as (
     select
-        {{ dbt.hash(dbt.listagg('plan_row_digest', "''", 'order by plan_row_digest')) }}
-            as plan_digest
+        {{ rows_digest('plan_row_text') }} as plan_digest
     from (
         select
-            {{ surrogate_key(["'rate'", 'plan_id', 'plan_version', 'product_line', 'rate']) }}
-                as plan_row_digest
+            {{ key_text(["'rate'", 'plan_id', 'plan_version', 'product_line', 'rate']) }}
+                as plan_row_text
         from product_line_rates
         union all
         select
-            {{ surrogate_key([
+            {{ key_text([
                 "'band'", 'plan_id', 'plan_version', 'band_number', 'from_attainment', 'rate',
             ]) }}
         from tier_bands
         union all
         select
-            {{ surrogate_key([
+            {{ key_text([
                 "'spif'", 'plan_id', 'plan_version', 'spif_id', 'product_line', 'starts_on',
                 'ends_on', 'amount_per_order_line',
             ]) }}
@@ -102,26 +101,25 @@ plan_digest as (
     ) as plan_rows
 ),
 
-{# Each month's inputs, one hashed row per credit and per rep-period of a month with credits. #}
+{# Each month's inputs, one row of text per credit and per rep-period of a month with credits. #}
 month_inputs as (
     select
         period_start,
         'credit' as input_kind,
-        {{ surrogate_key([
+        {{ key_text([
             'order_line_id', 'order_date', 'product_line', 'rep_id', 'credit_share',
             'credited_amount', 'credited_currency',
-        ]) }} as input_digest
+        ]) }} as input_text
     from dated_credits
     union all
     select
         period_start,
         'rep_period' as input_kind,
-        {{ surrogate_key([
-            'rep_id', 'plan_id', 'plan_version', 'prorated_target_amount', 'tier_mode',
-            'accelerator_above_attainment', 'accelerator_multiplier',
-            'decelerator_below_attainment', 'decelerator_multiplier', 'manager_rep_id',
-            'default_rate', 'override_rate',
-        ]) }} as input_digest
+        {#- every option of the plan version (plan_option_names), so a new option is hashed too #}
+        {{ key_text(
+            ['rep_id', 'plan_id', 'plan_version', 'prorated_target_amount', 'manager_rep_id']
+            + plan_option_names()
+        ) }} as input_text
     from rep_periods
     where period_start in (select dated_credits.period_start from dated_credits)
 ),
@@ -138,8 +136,7 @@ input_digests as (
     {{ month_digests(
         'digested_inputs',
         'period_start',
-        ['input_kind', 'input_digest', 'plan_digest'],
-        'input_kind, input_digest',
+        ['input_kind', 'input_text', 'plan_digest'],
     ) }}
 ),
 

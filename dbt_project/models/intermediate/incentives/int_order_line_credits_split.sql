@@ -84,7 +84,6 @@ share_digests as (
         'period_start',
         ['order_line_id', 'order_id', 'deal_id', 'order_date', 'product_line', 'rep_id',
             'credit_share', 'line_amount', 'reporting_currency'],
-        'order_line_id, rep_id',
     ) }}
 ),
 

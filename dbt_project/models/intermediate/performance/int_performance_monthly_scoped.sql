@@ -71,7 +71,6 @@ event_digests as (
         'digested_events',
         'month_start',
         ['metric', 'event_id', 'rep_id', 'event_date', 'event_value', 'org_digest'],
-        'metric, event_id, rep_id, event_date, event_value',
     ) }}
 ),
 

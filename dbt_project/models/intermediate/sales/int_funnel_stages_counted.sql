@@ -122,7 +122,6 @@ entry_digests as (
             'is_deal_won', 'is_deal_lost', 'is_deal_open', 'is_advanced', 'dwell_days',
             'pipeline_label', 'stage_label', 'stage_display_order', 'team_id', 'region_id',
         ],
-        'deal_id, stage_id',
     ) }}
 ),
 
