@@ -33,6 +33,8 @@ unioned as (
         amount,
         amount_currency
     from revenue_lines
+    {#- a month's marker row, kept for its hash (int_commission_lines_revenue) #}
+    where source_type is not null
     union all
     select * from clawback_lines
     union all

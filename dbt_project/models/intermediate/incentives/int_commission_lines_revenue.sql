@@ -24,8 +24,11 @@
     A run computes again only the months whose hash differs from the built one, which a day's
     data keeps to the open months and the closed months a late or corrected order line reached;
     a closed month computed again is what `int_commission_lines_adjusted` compares with what was
-    paid. A month left with no credits is deleted by a marker row (null `inputs_digest`), removed
-    by the post-hook with any row built before digests were kept.
+    paid. A month whose credits give no line (say, orders from before any plan) keeps one marker
+    row of its month and hash only, so it is not computed again while its inputs stay the same;
+    every reader skips it (`source_type is null`). A month left with no credits is deleted by a
+    marker row with a null hash, removed by the post-hook with any row built before digests were
+    kept.
 -#}
 {{
     config(
@@ -397,7 +400,9 @@ lines as (
     where basis_amount > 0 and rate != 0
 ),
 
-{# A month left with no lines gets one row of nulls: it deletes the month's rows, then itself. #}
+{# A month with no line gets one marker row (its month and hash, the rest null): with a hash it
+    keeps the month's hash; without one (no credits left) it deletes the month's rows, then
+    itself. #}
 final as (
     select
         lines.rep_id,
