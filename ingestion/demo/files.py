@@ -133,13 +133,31 @@ def yearly_revenue(company: Company) -> pd.DataFrame:
     return frame.groupby(["owner_id", "year"], as_index=False)["revenue"].sum()
 
 
+def _annual_pace(company: Company, revenue: pd.DataFrame) -> pd.DataFrame:
+    """`revenue` per rep and year scaled to a whole year of employment, as finance plans a
+    target on a rep's pace: a rep who joins or leaves during the year gets a full year's target
+    (prorated by the warehouse), not one set on the few days sold, which a single order in the
+    last days would then exceed many times. Scaled at most 12 times (a month's pace)."""
+    reps = company["reps"].set_index("owner_id")
+    hire = reps["hire_day"].reindex(revenue["owner_id"]).to_numpy(dtype=float)
+    leave = reps["leave_day"].reindex(revenue["owner_id"]).to_numpy(dtype=float)
+    year_start = np.array([(date(y, 1, 1) - company.start).days for y in revenue["year"]])
+    year_end = np.array([(date(y + 1, 1, 1) - company.start).days for y in revenue["year"]])
+    known = ~np.isnan(hire)
+    employed = np.minimum(np.where(known, leave, year_end), year_end) - np.maximum(
+        np.where(known, hire, year_start), year_start
+    )
+    scale = np.where(employed > 0, (year_end - year_start) / np.maximum(employed, 1), 1.0)
+    return revenue.assign(revenue=revenue["revenue"].to_numpy() * np.minimum(scale, 12.0))
+
+
 def write_targets(company: Company, folder: Path, revenue: pd.DataFrame | None = None) -> None:
     """Annual revenue targets with monthly weights for half the reps, monthly targets for the
     others; visits per month; team, region and company targets. The reps' targets follow their
     `revenue` per year (`yearly_revenue`: the company's own unless given, e.g. summed over the
-    shards of a sharded company)."""
+    shards of a sharded company), scaled to a whole year for the days they were employed."""
     rng = np.random.default_rng(11)
-    revenue = yearly_revenue(company) if revenue is None else revenue
+    revenue = _annual_pace(company, yearly_revenue(company) if revenue is None else revenue)
     reps = company["reps"]
     season = np.array([0.7, 0.55, 0.95, 0.95, 0.95, 1.0, 0.9, 0.9, 1.05, 1.0, 1.05, 1.3])
     weights = np.round(season / season.sum(), 6)

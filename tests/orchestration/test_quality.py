@@ -10,7 +10,7 @@ import pytest
 
 from orchestration.defs.quality.checks import gx_check
 from orchestration.defs.quality.publish import build_publish_asset
-from orchestration.defs.quality.suites import row_count_near_previous
+from orchestration.defs.quality.suites import attainment_within_bounds, row_count_near_previous
 from orchestration.defs.quality.validation import (
     SuiteInputs,
     TableSuite,
@@ -145,13 +145,74 @@ def test_a_failed_blocking_check_keeps_the_previous_good_table(payouts_job, quer
     assert query("select count(*) from wap_test.report_runs") == [(1,)]
 
 
-def test_the_quality_gate_refuses_an_audited_table_that_fails(query) -> None:
+def test_the_quality_gate_refuses_an_audited_table_that_fails(query, monkeypatch) -> None:
     from orchestration.defs.quality.guard import QualityGateError, require_audited_suites_pass
 
-    query("create schema if not exists marts_audit; create table marts_audit.gate_test (n int)")
+    # plans are configured (else an empty guarded table rightly passes), whichever tests ran first
+    query(
+        "create schema if not exists quality_test;"
+        " create table quality_test.plan_versions (plan_id text); insert into"
+        " quality_test.plan_versions values ('p');"
+        " create schema if not exists marts_audit; create table marts_audit.gate_test (n int)"
+    )
+    monkeypatch.setattr(
+        "orchestration.defs.quality.suites.PLAN_VERSIONS", "quality_test.plan_versions"
+    )
     # An unknown guarded model gets the default suite: at least one row when there is no history.
     with pytest.raises(QualityGateError, match=r"marts_audit.gate_test: .*row_count.*observed 0"):
         require_audited_suites_pass(["gate_test"])
     query("insert into marts_audit.gate_test values (1)")
     (passed,) = require_audited_suites_pass(["gate_test"])
     assert passed.success and passed.row_count == 1
+
+
+def test_a_reps_partial_month_is_judged_at_its_full_month_pace(query) -> None:
+    # The attainment bound is -1..20; a month a rep joined or left in has a target prorated to
+    # the days employed, so its attainment is scaled by days employed / 31 before the bound.
+    query(
+        "create schema if not exists quality_test;"
+        " create table quality_test.attainment (scope_type text, scope_id text,"
+        " period_type text, period_start date, period_end_date date, attainment_pct numeric);"
+        " create table quality_test.reps (rep_id text, hire_date date, leave_date date);"
+        " insert into quality_test.reps values"
+        " ('full', '2024-03-01', null),"
+        # left on 10 January (the first day gone): 9 of 31 days; two history rows, one rep
+        " ('leaver', '2023-05-02', '2026-01-10'), ('leaver', '2023-05-02', '2026-01-10'),"
+        # joined on 23 January: 23rd to 31st, 9 of 31 days
+        " ('joiner', '2026-01-23', null);"
+        " insert into quality_test.attainment values"
+        # a whole month at 21x: out of bounds
+        " ('rep', 'full', 'month', '2026-01-01', '2026-01-31', 21.0000),"
+        # 21.1567 x 9 / 31 = 6.1423: within
+        " ('rep', 'leaver', 'month', '2026-01-01', '2026-01-31', 21.1567),"
+        # 80 x 9 / 31 = 23.2258: out of bounds even at the full month's pace
+        " ('rep', 'joiner', 'month', '2026-01-01', '2026-01-31', 80.0000),"
+        # the leaver's quarter is not prorated as a whole: 21.5 is out of bounds
+        " ('rep', 'leaver', 'quarter', '2026-01-01', '2026-03-31', 21.5000),"
+        # a team at 5x, a refund month at -1.5x, a zero target (null attainment)
+        " ('team', 'T1', 'month', '2026-01-01', '2026-01-31', 5.0000),"
+        " ('rep', 'full', 'month', '2026-02-01', '2026-02-28', -1.5000),"
+        " ('rep', 'full', 'month', '2026-03-01', '2026-03-31', null)"
+    )
+    suite = TableSuite(
+        schema="quality_test",
+        table="attainment",
+        expectations=lambda inputs: [attainment_within_bounds("quality_test.reps")],
+    )
+    validation = run_suite(suite, dagster_run_id="run-attainment")
+    assert not validation.success
+    (outcome,) = validation.result["expectations"]
+    # the offending rows are kept with the result, so the failure says which rows
+    offending = outcome["unexpected_rows_sample"]
+    assert sorted(
+        (row["scope_id"], row["period_type"], row["period_start"]) for row in offending
+    ) == [
+        ("full", "month", "2026-01-01"),
+        ("full", "month", "2026-02-01"),
+        ("joiner", "month", "2026-01-01"),
+        ("leaver", "quarter", "2026-01-01"),
+    ]
+    assert validation.failed_expectations == [
+        "unexpected_rows_expectation [attainment between -1 and 20 (a rep's partial month at its"
+        " full-month pace)]: observed 4"
+    ]

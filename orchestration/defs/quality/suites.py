@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 # Attainment (actual / target, 1.0000 = 100%) outside this range is a data error, not a star rep:
 # a refund larger than the month's sales can push it below zero, and nobody sells 20x the target.
 ATTAINMENT_BOUNDS = (-1, 20)
+REPS_RELATION = "marts.dim_reps"
 
 
 def row_count_near_previous(inputs: SuiteInputs) -> Expectation:
@@ -97,14 +98,60 @@ def _crm_raw_deals(inputs: SuiteInputs) -> Sequence[Expectation]:
     ]
 
 
-def _marts_fct_target_attainment(inputs: SuiteInputs) -> Sequence[Expectation]:
+def attainment_within_bounds(reps: str = REPS_RELATION) -> Expectation:
+    """Attainment within `ATTAINMENT_BOUNDS`, a rep's month joined or left in judged at the
+    full month's pace: its target is prorated to the days employed (`int_targets_attained`), so
+    one order in a leaver's last days can rightly be many times it. Such a month's attainment is
+    scaled by days employed / days in the month before the bounds apply (hire date the first
+    day, leave date the first day gone, from `reps`)."""
     import great_expectations as gx
 
     low, high = ATTAINMENT_BOUNDS
-    return [
-        gx.expectations.ExpectColumnValuesToBeBetween(
-            column="attainment_pct", min_value=low, max_value=high
+    return gx.expectations.UnexpectedRowsExpectation(
+        description=(
+            f"attainment between {low} and {high} (a rep's partial month at its full-month pace)"
         ),
+        unexpected_rows_query=f"""
+            with employment as (
+                select rep_id, min(hire_date) as hire_date, max(leave_date) as leave_date
+                from {reps}
+                group by rep_id
+            ),
+            months as (
+                select
+                    attainment.*,
+                    least(
+                        coalesce(employment.leave_date, attainment.period_end_date + 1),
+                        attainment.period_end_date + 1
+                    ) - greatest(
+                        coalesce(employment.hire_date, attainment.period_start),
+                        attainment.period_start
+                    ) as employed_days,
+                    attainment.period_end_date - attainment.period_start + 1 as period_days
+                from {{batch}} as attainment
+                left join employment
+                    on attainment.scope_type = 'rep'
+                    and attainment.period_type = 'month'
+                    and employment.rep_id = attainment.scope_id
+            )
+            select *
+            from months
+            where (
+                case
+                    when employed_days between 1 and period_days - 1
+                        then attainment_pct * employed_days / period_days
+                    else attainment_pct
+                end
+            ) not between {low} and {high}
+        """,
+    )
+
+
+def _marts_fct_target_attainment(inputs: SuiteInputs) -> Sequence[Expectation]:
+    import great_expectations as gx
+
+    return [
+        attainment_within_bounds(),
         gx.expectations.ExpectColumnValuesToBeBetween(column="target_amount", min_value=0),
         row_count_near_previous(inputs),
     ]
@@ -120,7 +167,10 @@ FCT_TARGET_ATTAINMENT = TableSuite(
     schema="marts",
     table="fct_target_attainment",
     expectations=_marts_fct_target_attainment,
-    description="Attainment within sane bounds (-100% to 2000%), targets not negative, row count.",
+    description=(
+        "Attainment within sane bounds (-100% to 2000%; a rep's partial month at its full-month"
+        " pace), targets not negative, row count."
+    ),
 )
 RAW_ORDER_LINES = TableSuite(
     schema="raw_orders",

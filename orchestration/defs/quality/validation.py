@@ -35,6 +35,8 @@ RESULTS_SCHEMA = "quality"
 RESULTS_TABLE = "validation_results"
 # A table may shrink or grow by this share between two validations before its row count fails.
 DEFAULT_ROW_COUNT_TOLERANCE = 0.5
+# How many of a failed rows query's rows are kept with its result (GX's summary keeps none).
+UNEXPECTED_ROWS_SAMPLE = 10
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,8 @@ def _expectation_label(item: dict[str, Any]) -> str:
     label = item.get("expectation_type", "expectation")
     if column:
         label += f"({column})"
+    if item.get("description"):
+        label += f" [{item['description']}]"
     if unexpected is not None:
         label += f": {unexpected} unexpected"
     elif observed is not None:
@@ -276,6 +280,8 @@ def run_suite(suite: TableSuite, dagster_run_id: str | None = None) -> Validatio
     outcome = checkpoint.run()
     ((identifier, result),) = outcome.run_results.items()
     result_dict = json.loads(json.dumps(result.describe_dict(), default=str))
+    for item, outcome in zip(result_dict["expectations"], result.results, strict=True):
+        _describe_outcome(url, suite, item, outcome)
     docs_page = _data_docs_page(docs_dir, identifier.to_tuple())
     row_count = _count_rows(url, suite)
     validation_id = _record(url, suite, dagster_run_id, result_dict, row_count, docs_page)
@@ -287,6 +293,36 @@ def run_suite(suite: TableSuite, dagster_run_id: str | None = None) -> Validatio
         validation_id=validation_id,
         data_docs_path=docs_page,
     )
+
+
+def _describe_outcome(url: str, suite: TableSuite, item: dict[str, Any], outcome: Any) -> None:
+    """Add to GX's result `item` what its summary leaves out and the reader needs: the
+    expectation's description, and for a failed rows query the first offending rows."""
+    description = outcome.expectation_config.description if outcome.expectation_config else None
+    if description:
+        item["description"] = description
+    query = (item.get("kwargs") or {}).get("unexpected_rows_query")
+    if query and not item.get("success") and not item.get("exception_info"):
+        item["unexpected_rows_sample"] = _first_rows(url, suite, query)
+
+
+def _first_rows(url: str, suite: TableSuite, query: str) -> list[dict[str, Any]]:
+    """The first `UNEXPECTED_ROWS_SAMPLE` rows `query` returns (`{batch}` is the suite's table),
+    as JSON-ready dictionaries."""
+    from psycopg2 import sql
+
+    table = sql.SQL("{}.{}").format(sql.Identifier(suite.schema), sql.Identifier(suite.table))
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute(
+            sql.SQL("select * from ({}) as unexpected limit {}").format(
+                sql.SQL(query.strip().rstrip(";")).format(batch=table),
+                sql.Literal(UNEXPECTED_ROWS_SAMPLE),
+            )
+        )
+        names = [column.name for column in cur.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    conn.close()
+    return json.loads(json.dumps(rows, default=str))
 
 
 def _data_docs_page(docs_dir: Path, identifier: tuple[str, ...]) -> Path | None:
