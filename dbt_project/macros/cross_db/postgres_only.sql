@@ -50,3 +50,18 @@
 {% macro spark__analyze_relation(relation) -%}
     analyze table {{ relation }} compute statistics
 {%- endmacro %}
+
+{#- Written between a CTE's `as` and its body when the CTE is read twice and should be planned
+    into each reader rather than computed once and stored (PostgreSQL stores a CTE read more than
+    once, and its stored rows are scanned without parallel workers, the filters of the readers
+    and the row estimates of the tables). Spark always inlines and knows no such word. -#}
+{% macro cte_inlined() -%}
+    {{ return(adapter.dispatch('cte_inlined')()) }}
+{%- endmacro %}
+
+{% macro postgres__cte_inlined() -%}
+    not materialized
+{%- endmacro %}
+
+{% macro default__cte_inlined() -%}
+{%- endmacro %}
