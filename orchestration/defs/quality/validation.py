@@ -280,8 +280,8 @@ def run_suite(suite: TableSuite, dagster_run_id: str | None = None) -> Validatio
     outcome = checkpoint.run()
     ((identifier, result),) = outcome.run_results.items()
     result_dict = json.loads(json.dumps(result.describe_dict(), default=str))
-    for item, outcome in zip(result_dict["expectations"], result.results, strict=True):
-        _describe_outcome(url, suite, item, outcome)
+    for item, expectation_result in zip(result_dict["expectations"], result.results, strict=True):
+        _describe_outcome(url, suite, item, expectation_result)
     docs_page = _data_docs_page(docs_dir, identifier.to_tuple())
     row_count = _count_rows(url, suite)
     validation_id = _record(url, suite, dagster_run_id, result_dict, row_count, docs_page)
