@@ -29,7 +29,8 @@
 -#}
 with
 
-deals as (
+{# Read by three readers, each with its own filter (won deals, deals open on a day). #}
+deals as {{ cte_inlined() }} (
     select * from {{ ref('int_deals_enriched') }}
 ),
 
@@ -72,13 +73,21 @@ forecast_days as (
     from data_date
 ),
 
+won_deals as (
+    select
+        closed_date,
+        cycle_days
+    from deals
+    where is_won
+),
+
 won_cycles as (
     select
         forecast_days.snapshot_date,
-        {{ median('deals.cycle_days') }} as median_cycle_days
+        {{ median('won_deals.cycle_days') }} as median_cycle_days
     from forecast_days
-    inner join deals
-        on forecast_days.snapshot_date >= deals.closed_date and deals.is_won
+    inner join won_deals
+        on forecast_days.snapshot_date >= won_deals.closed_date
     group by forecast_days.snapshot_date
 ),
 

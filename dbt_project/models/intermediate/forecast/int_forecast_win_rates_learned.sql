@@ -98,6 +98,21 @@ cell_increments as (
     where first_won_date > first_closed_date
 ),
 
+{# One step per cell and day: the window below then sorts days, not deals. #}
+daily_increments as (
+    select
+        pool_level,
+        stage_id,
+        age_band,
+        size_band,
+        step_date,
+        0 as is_forecast_day,
+        sum(closed_increment) as closed_increment,
+        sum(won_increment) as won_increment
+    from cell_increments
+    group by pool_level, stage_id, age_band, size_band, step_date
+),
+
 cells as (
     select distinct
         pool_level,
@@ -123,7 +138,7 @@ cell_days as (
 ),
 
 steps as (
-    select * from cell_increments
+    select * from daily_increments
     union all
     select * from cell_days
 ),

@@ -74,23 +74,45 @@ periods as (
 ),
 
 {#
+    The months each period spans (a quarter, its three), so a deal won in a period is found by its
+    month, an equality join, not by a date range tested for every forecast day and deal.
+#}
+period_months as (
+    {%- for month_offset in range(3) %}
+    select
+        periods.*,
+        {{ add_months('periods.period_start', month_offset) }} as period_month
+    from periods
+    where {% if month_offset == 0 %}true{% else %}periods.period_type = 'quarter'{% endif %}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+won_deals as (
+    select
+        deals.*,
+        {{ month_start('deals.closed_date') }} as closed_month
+    from deals
+    where deals.is_won
+),
+
+{#
     Every deal won in the period counts as closed won once won by the forecast day; the later
     ones add nothing but still give their scope a row, so a forecast of nothing is scored too.
 #}
 closed_won as (
     select
-        {{ forecast_contribution('deals', {
+        {{ forecast_contribution('won_deals', {
             'closed_won_amount':
-                'case when deals.closed_date <= periods.snapshot_date'
-                ~ ' then deals.deal_reporting_amount else 0 end',
-            'period_won_amount': 'deals.deal_reporting_amount',
+                'case when won_deals.closed_date <= periods.snapshot_date'
+                ~ ' then won_deals.deal_reporting_amount else 0 end',
+            'period_won_amount': 'won_deals.deal_reporting_amount',
         }) }}
-    from periods
-    inner join deals
-        on
-            periods.period_start <= deals.closed_date
-            and periods.period_end_date >= deals.closed_date
-            and deals.is_won
+    from period_months as periods
+    inner join won_deals
+        on periods.period_month = won_deals.closed_month
 ),
 
 open_due as (
@@ -113,20 +135,19 @@ open_due as (
 
 new_deals as (
     select
-        {{ forecast_contribution('deals', {
+        {{ forecast_contribution('won_deals', {
             'expected_new_amount':
-                'deals.deal_reporting_amount * ('
+                'won_deals.deal_reporting_amount * ('
                 ~ day_diff('periods.snapshot_date', 'periods.period_end_date')
-                ~ ' - deals.cycle_days)',
+                ~ ' - won_deals.cycle_days)',
         }) }}
     from periods
-    inner join deals
+    inner join won_deals
         on
-            periods.snapshot_date >= deals.closed_date
+            periods.snapshot_date >= won_deals.closed_date
             and {{ add_days('periods.snapshot_date', -var('forecast_run_rate_days')) }}
-            < deals.created_date
-            and deals.is_won
-            and {{ add_days('periods.snapshot_date', 'deals.cycle_days') }}
+            < won_deals.created_date
+            and {{ add_days('periods.snapshot_date', 'won_deals.cycle_days') }}
             < periods.period_end_date
 ),
 
@@ -138,9 +159,30 @@ contributions as (
     select * from new_deals
 ),
 
+{#
+    Summed per rep, team and region first: each scope below adds up these few rows rather than
+    every contribution again. The sums are exact, so summing them in two steps changes nothing.
+#}
+rep_contributions as (
+    select
+        snapshot_date,
+        period_type,
+        period_start,
+        period_end_date,
+        rep_id,
+        team_id,
+        region_id,
+        {%- for name in forecast_measure_names() %}
+        sum({{ name }}) as {{ name }}{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    from contributions
+    group by
+        snapshot_date, period_type, period_start, period_end_date, rep_id, team_id, region_id
+),
+
 scoped as (
     {{ aggregate_by_scope(
-        'contributions',
+        'rep_contributions',
         ['company', 'region', 'team', 'rep'],
         ['snapshot_date', 'period_type', 'period_start', 'period_end_date'],
         {
