@@ -397,6 +397,35 @@ def _plan_option_change(cur, warehouse: Warehouse, change: Change) -> set[str]:
     return {"stg_plans__plan_versions"}
 
 
+def _team_move(cur, warehouse: Warehouse, change: Change) -> set[str]:
+    """The org file edited back in time: a rep's assignments move to another team, the months
+    already closed included (their lines are frozen, their team is read again)."""
+    owner_id, team_id = _picked(
+        cur,
+        "select distinct owner_id, team_id from staging.stg_finance__rep_assignments"
+        " where team_id is not null order by 1, 2",
+        change.pick,
+    )
+    cur.execute(
+        "select distinct team_id from staging.stg_finance__rep_assignments"
+        " where team_id is not null and team_id != %s order by 1",
+        (team_id,),
+    )
+    other_teams = [other for (other,) in cur.fetchall()]
+    assert other_teams, team_id
+    other_team = other_teams[change.size % len(other_teams)]
+    moved = _update(
+        cur,
+        "stg_finance__rep_assignments",
+        sql.SQL("owner_id = {} and team_id = {}").format(
+            sql.Literal(owner_id), sql.Literal(team_id)
+        ),
+        {"team_id": sql.Literal(other_team)},
+    )
+    assert moved, (owner_id, team_id)
+    return {"stg_finance__rep_assignments"}
+
+
 def _credit_split(cur, warehouse: Warehouse, change: Change) -> set[str]:
     """The credit splits register edited: a deal with orders is shared between its order's rep
     and another rep (its earlier split, if any, replaced)."""
@@ -451,6 +480,7 @@ CHANGES: dict[str, Callable[..., set[str]]] = {
     "plan_change": _plan_change,
     "plan_option_change": _plan_option_change,
     "credit_split": _credit_split,
+    "team_move": _team_move,
     "close": _close,
 }
 
@@ -609,8 +639,9 @@ def test_incremental_builds_equal_a_full_refresh(base_warehouse: str, run_dbt) -
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     @given(builds=st.lists(st.lists(changes, min_size=1, max_size=3), min_size=1, max_size=2))
-    # Every kind of change, in two builds, each meeting the others' rows: the close freezes the
-    # first build's oldest month; a late order and a refund then land in closed months.
+    # Every kind of change, in three builds, each meeting the others' rows: the close freezes
+    # the first build's oldest month; a late order and a refund then land in closed months; the
+    # third build moves a rep of the closed month to another team.
     @example(
         builds=[
             [
@@ -631,6 +662,8 @@ def test_incremental_builds_equal_a_full_refresh(base_warehouse: str, run_dbt) -
                 Change("plan_option_change", size=2),
                 Change("credit_split", pick=1, size=3),
             ],
+            # A month closed by an earlier build, then moved to another team by the org file.
+            [Change("team_move", pick=1, size=1)],
         ]
     )
     def incremental_equals_full(builds: list[list[Change]]) -> None:
