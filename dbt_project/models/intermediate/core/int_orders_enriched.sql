@@ -5,12 +5,14 @@
     - one of its lines did: `int_order_lines_enriched`'s load id is the newest of the line, the
       order, its refunds and the FX rate of its day;
     - the FX rate of its day was corrected (an order without lines is worth 0 at that rate);
-    - another order of its customer changed, or an order moved to or from its customer
-      (`is_first_order` ranks the customer's completed orders);
+    - it is, or was when built, the first completed order of a customer one of whose orders
+      changed or moved to or from it (`is_first_order` ranks the customer's completed orders;
+      the customer's other orders keep their flag, so they are not rebuilt);
     - the team it is credited to changed (an org file changed an assignment or a team's region):
       the org files carry no load id, so the credited team of every order is looked up again
       and compared with the built one (a join on the small org table; no line sums).
-    A row rebuilt because another order of its customer changed takes the newest load of the
+    A row rebuilt because another order of its customer changed (its first order, before or after
+    the change) takes the newest load of the
     run as its `_dlt_load_id`, so `fct_orders` copies it; rows whose team alone changed keep
     theirs (`fct_orders` compares the teams itself).
 -#}
@@ -29,11 +31,11 @@
 
 with
 
-orders as (
+orders as {{ cte_inlined() }} (
     select * from {{ ref('stg_orders__orders') }}
 ),
 
-order_lines as (
+order_lines as {{ cte_inlined() }} (
     select * from {{ ref('int_order_lines_enriched') }}
 ),
 
@@ -78,18 +80,30 @@ run_load as (
     from changed_inputs
 ),
 
-every_credited_team as (
-    {{ assign_teams_on_date('orders', ['order_id'], 'owner_id', 'order_date') }}
+{# The team is a function of the rep and the day: looked up once per built rep-day (about
+    5% of the orders at bench scale L), then compared with every built order of that day. An
+    order whose rep or date changed is rebuilt as a changed input anyway. #}
+built_rep_days as (
+    select distinct
+        built.rep_id,
+        built.order_date
+    from {{ this }} as built
+),
+
+rep_day_teams as (
+    {{ assign_teams_on_date('built_rep_days', ['rep_id', 'order_date'], 'rep_id', 'order_date') }}
 ),
 
 reassigned_orders as (
     select built.order_id
     from {{ this }} as built
-    left join every_credited_team
-        on built.order_id = every_credited_team.order_id
+    left join rep_day_teams
+        on
+            built.rep_id = rep_day_teams.rep_id
+            and built.order_date = rep_day_teams.order_date
     where
-        coalesce(built.team_id, '') != coalesce(every_credited_team.team_id, '')
-        or coalesce(built.region_id, '') != coalesce(every_credited_team.region_id, '')
+        coalesce(built.team_id, '') != coalesce(rep_day_teams.team_id, '')
+        or coalesce(built.region_id, '') != coalesce(rep_day_teams.region_id, '')
 ),
 
 changed_customers as (
@@ -102,11 +116,38 @@ changed_customers as (
     where built.order_id in (select changed_inputs.order_id from changed_inputs)
 ),
 
+{# The first completed order of each changed customer now, and the orders built as first. #}
+first_orders_of_changed_customers as (
+    select ranked_orders.order_id
+    from (
+        select
+            orders.order_id,
+            row_number() over (
+                partition by orders.customer_id order by orders.ordered_at, orders.order_id
+            ) as completed_order_number
+        from orders
+        where
+            orders.status = 'completed'
+            and orders.customer_id in (select changed_customers.customer_id from changed_customers)
+    ) as ranked_orders
+    where ranked_orders.completed_order_number = 1
+    union
+    select built.order_id
+    from {{ this }} as built
+    where
+        built.is_first_order
+        and built.customer_id in (select changed_customers.customer_id from changed_customers)
+),
+
 rebuilt_orders as (
     select orders.order_id
     from orders
     where
-        orders.customer_id in (select changed_customers.customer_id from changed_customers)
+        orders.order_id in (select changed_inputs.order_id from changed_inputs)
+        or orders.order_id in (
+            select first_orders_of_changed_customers.order_id
+            from first_orders_of_changed_customers
+        )
         or orders.order_id in (select reassigned_orders.order_id from reassigned_orders)
 ),
 {% endif %}
