@@ -9,12 +9,11 @@
       changed or moved to or from it (`is_first_order` ranks the customer's completed orders;
       the customer's other orders keep their flag, so they are not rebuilt);
     - the team it is credited to changed (an org file changed an assignment or a team's region):
-      the org files carry no load id, so the credited team of every order is looked up again
-      and compared with the built one (a join on the small org table; no line sums).
+      the org files carry no load id, so the team of every built rep-day is looked up again and
+      compared with the built orders of that day (a join on the small org table; no line sums).
     A row rebuilt because another order of its customer changed (its first order, before or after
-    the change) takes the newest load of the
-    run as its `_dlt_load_id`, so `fct_orders` copies it; rows whose team alone changed keep
-    theirs (`fct_orders` compares the teams itself).
+    the change) takes the newest load of the run as its `_dlt_load_id`, so `fct_orders` copies
+    it; rows whose team alone changed keep theirs (`fct_orders` compares the teams itself).
 -#}
 {{
     config(
@@ -28,6 +27,11 @@
         ],
     )
 }}
+
+{#- A customer's completed orders in order: the first is its first order (`is_first_order`). -#}
+{%- set completed_order_number -%}
+row_number() over (partition by orders.customer_id order by orders.ordered_at, orders.order_id)
+{%- endset %}
 
 with
 
@@ -122,9 +126,7 @@ first_orders_of_changed_customers as (
     from (
         select
             orders.order_id,
-            row_number() over (
-                partition by orders.customer_id order by orders.ordered_at, orders.order_id
-            ) as completed_order_number
+            {{ completed_order_number }} as completed_order_number
         from orders
         where
             orders.status = 'completed'
@@ -210,15 +212,13 @@ credited_teams as (
 
 first_orders as (
     select
-        order_id,
-        row_number() over (
-            partition by customer_id order by ordered_at, order_id
-        ) as completed_order_number
+        orders.order_id,
+        {{ completed_order_number }} as completed_order_number
     from orders
     where
-        status = 'completed'
+        orders.status = 'completed'
         {% if is_incremental() -%}
-        and customer_id in (select scoped_orders.customer_id from scoped_orders)
+        and orders.customer_id in (select scoped_orders.customer_id from scoped_orders)
         {%- endif %}
 ),
 
