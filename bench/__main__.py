@@ -292,10 +292,18 @@ def main(argv: list[str] | None = None) -> int:
         " (needs Java and the spark extra; bench/README.md)",
     )
     parser.add_argument("--keep", action="store_true", help="leave the bench warehouse running")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="go on with the demo and warehouse a `--keep` run left (no rebuild of the demo, no"
+        " pipeline unless asked): the steps' figures are added to the scale's latest results",
+    )
     args = parser.parse_args(argv)
     possible = list(SPARK_STEPS if args.engine == "spark" else STEPS)
     steps = [step for step in (args.steps or ",".join(possible)).split(",") if step]
     unknown = set(steps) - set(possible)
+    if args.reuse and args.engine != "postgres":
+        parser.error("--reuse goes on with the PostgreSQL path only")
     if unknown:
         parser.error(
             f"scale {args.scale} cannot measure: {', '.join(sorted(unknown))} "
@@ -309,20 +317,20 @@ def main(argv: list[str] | None = None) -> int:
     earlier = {} if complete else report.previous(report.label(args.scale, args.engine))
     rec = Recorder(args.scale, args.runs, earlier, args.engine)
     rec.after_step = lambda: save(rec, complete=complete, final=False)
+    # whether this invocation went on with a kept warehouse (the figures it measured are marked by
+    # their `measured_at_*` times)
+    rec.results["reused_warehouse"] = args.reuse
     env.start()
     try:
-        generated = env.build_demo()
-        rec.results["demo_build_s"] = generated.wall_s
-        rec.results["demo_build_peak_rss_mib"] = generated.peak_rss_mib
-        say(f"demo built in {generated.wall_s:.0f}s, peak RSS {generated.peak_rss_mib:,.0f} MiB")
-        from bench.ingest import order_line_stamp
-
-        rec.results["order_lines"] = order_line_stamp(env)[0]
-        save(rec, complete=complete, final=False)
+        if args.reuse:
+            reuse_kept(env, steps)
+        else:
+            build_demo(env, rec)
+            save(rec, complete=complete, final=False)
         if args.engine == "spark":
             run_spark_steps(env, rec, steps)
         else:
-            run_postgres_steps(env, rec, steps)
+            run_postgres_steps(env, rec, steps, rebuilt=not args.reuse)
     finally:
         if args.keep:
             env.stop_crm()
@@ -331,13 +339,38 @@ def main(argv: list[str] | None = None) -> int:
     return finish(rec, complete)
 
 
-def run_postgres_steps(env: BenchEnvironment, rec: Recorder, steps: list[str]) -> None:
+def build_demo(env: BenchEnvironment, rec: Recorder) -> None:
+    generated = env.build_demo()
+    rec.results["demo_build_s"] = generated.wall_s
+    rec.results["demo_build_peak_rss_mib"] = generated.peak_rss_mib
+    say(f"demo built in {generated.wall_s:.0f}s, peak RSS {generated.peak_rss_mib:,.0f} MiB")
+    from bench.ingest import order_line_stamp
+
+    rec.results["order_lines"] = order_line_stamp(env)[0]
+
+
+def reuse_kept(env: BenchEnvironment, steps: list[str]) -> None:
+    """`--reuse`: the demo and warehouse a `--keep` run left, as they are. At XL a rebuild and a
+    pipeline from empty cost over an hour before the later steps can start."""
+    if not (env.state_dir / "demo").is_dir():
+        raise SystemExit(f"--reuse: no demo in {env.state_dir}; run once with --keep first")
+    if "pipeline" not in steps and not env.has_marts():
+        raise SystemExit(
+            "--reuse: the kept warehouse has no marts; add the pipeline step or run once with"
+            " --steps pipeline --keep first"
+        )
+    say(f"going on with the kept demo and warehouse in {env.home}")
+
+
+def run_postgres_steps(
+    env: BenchEnvironment, rec: Recorder, steps: list[str], rebuilt: bool = True
+) -> None:
     """The PostgreSQL path's steps, in order (the last one changes the demo)."""
-    # The demo was just rebuilt from its seed: a warehouse loaded before holds rows (and
+    # When the demo was just rebuilt from its seed, a warehouse loaded before holds rows (and
     # incremental cursors) of a demo clock moved on since, so the 1% change must start from a
-    # fresh load of this demo.
-    needs_marts = "incremental" in steps or (
-        bool({"transform", "app"} & set(steps)) and not env.has_marts()
+    # fresh load of this demo. With `--reuse` the kept warehouse holds the kept demo's loads.
+    needs_marts = ("incremental" in steps and rebuilt) or (
+        bool({"transform", "app", "incremental"} & set(steps)) and not env.has_marts()
     )
     needs_crm = bool({"crm", "pipeline", "incremental"} & set(steps))
     crm = env.start_crm() if needs_crm or needs_marts else ("", "")

@@ -1,5 +1,6 @@
-"""`python -m bench --engine spark`: its arguments, result files and mart check, without Spark
-(the Spark path itself runs with `make bench ENGINE=spark SCALE=S RUNS=1`, bench/README.md)."""
+"""`python -m bench --engine spark` and `--reuse`: arguments, result files and mart check,
+without Spark (the Spark path itself runs with `make bench ENGINE=spark SCALE=S RUNS=1`,
+bench/README.md)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from bench import __main__ as bench_main
 from bench import report, spark
+from bench.environment import BenchEnvironment
 
 
 def test_spark_engine_refuses_the_postgres_only_steps(capsys: pytest.CaptureFixture) -> None:
@@ -106,3 +108,16 @@ def test_breakdown_sums_node_time_per_layer(tmp_path: Path) -> None:
     assert figures["top_nodes"][0] == "model.p.fct_b 12.0s"
     assert figures["median_view_s"] == 1.5
     assert figures["failed"] == ["test.p.not_null_b: fail"]
+
+
+def test_reuse_is_postgres_only(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        bench_main.main(["--engine", "spark", "--reuse", "--steps", "incremental"])
+    assert stopped.value.code == 2
+    assert "--reuse goes on with the PostgreSQL path only" in capsys.readouterr().err
+
+
+def test_reuse_without_a_kept_demo_names_the_fix(tmp_path: Path) -> None:
+    env = BenchEnvironment("S", home=tmp_path)
+    with pytest.raises(SystemExit, match="no demo in .*; run once with --keep first"):
+        bench_main.reuse_kept(env, ["incremental"])
