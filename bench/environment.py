@@ -1,12 +1,13 @@
 """The benchmark's own world: a separate embedded PostgreSQL, state folder and Dagster home.
 
-Everything lives under `.state/bench/<scale>/`, so a benchmark never touches the user's demo
-warehouse, demo state or Dagster runs. The demo company is built there at the chosen scale; its
-CRM server runs as a child of the benchmark and stops with it.
+Everything lives under `.state/bench/<scale>/` (or `$BENCH_HOME/<scale>/`), so a benchmark never
+touches the user's demo warehouse, demo state or Dagster runs. The demo company is built there at
+the chosen scale; its CRM server runs as a child of the benchmark and stops with it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -28,7 +29,7 @@ from ingestion.platform.warehouse_url import (
     with_database,
 )
 
-BENCH_ROOT = PROJECT_ROOT / ".state" / "bench"
+BENCH_ROOT = Path(os.environ.get("BENCH_HOME") or PROJECT_ROOT / ".state" / "bench")
 # `python -m ingestion.demo build --scale N`: 80 makes over 200,000 deals and 1,000,000 order lines
 # up to today (the generator's own note), 8 a tenth of that. The 2026-11-23 results used 7 and 70
 # (92,969 and 965,465 order lines). XL is ten L companies side by side (`ingestion.demo.shards`),
@@ -39,7 +40,23 @@ SCALES = {"S": 8.0, "L": 80.0, "XL": 800.0, "S2": 16.0}
 SHARDS = {"XL": 10, "S2": 2}
 SHARD_JOBS = 1
 DEMO_SEED = 7
+# Disk a scale's benchmark fills, with room to spare, in GiB. XL on 2026-12-04: the warehouse
+# database reached 60 GB after the pipeline from empty (the commission lines alone about 30 GB:
+# the store, the intermediate and audit copies, the published mart), the demo's orders database
+# and stored CRM 6.4 GB, the dlt files 3.4 GB, and the demo's month closing then ran out of the
+# 80 GB that were free. L and S are a tenth and a hundredth of it.
+DISK_NEEDED_GIB = {"S": 3, "S2": 5, "L": 15, "XL": 120}
 DEMO_ORDERS_DATABASE = "demo_orders"
+
+
+def _folder_bytes(folder: Path) -> int:
+    """Bytes of the files under `folder` (a file removed while walking counts nothing)."""
+    total = 0
+    for root, _, names in os.walk(folder):
+        for name in names:
+            with contextlib.suppress(FileNotFoundError):
+                total += (Path(root) / name).lstat().st_size
+    return total
 
 
 def say(message: str) -> None:
@@ -91,9 +108,22 @@ class BenchEnvironment:
             "DAGSTER_HOME": str(self.dagster_home),
         }
 
+    def check_disk(self) -> None:
+        """Fail before hours of work when the disk cannot hold this scale (what the benchmark
+        already holds there counts as room: it is rebuilt in place)."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        needed = DISK_NEEDED_GIB.get(self.scale, 0) * 2**30
+        room = shutil.disk_usage(self.home).free + _folder_bytes(self.home)
+        if room < needed:
+            raise SystemExit(
+                f"bench: scale {self.scale} needs about {needed / 2**30:.0f} GiB of disk under"
+                f" {self.home}; {room / 2**30:.0f} GiB can be had there. Free space on that"
+                " disk, or set BENCH_HOME to a folder on a larger one."
+            )
+
     def start(self) -> None:
         """Start the benchmark's server and point this process's environment at it."""
-        self.home.mkdir(parents=True, exist_ok=True)
+        self.check_disk()
         self.server.start()
         os.environ.update(self.variables())
         self.dagster_home.mkdir(parents=True, exist_ok=True)

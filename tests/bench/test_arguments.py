@@ -1,4 +1,4 @@
-"""`python -m bench --engine spark` and `--reuse`: arguments, result files and mart check,
+"""`python -m bench`: `--engine spark`, `--reuse` and the disk check; result files and mart check,
 without Spark (the Spark path itself runs with `make bench ENGINE=spark SCALE=S RUNS=1`,
 bench/README.md)."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench import __main__ as bench_main
-from bench import report, spark
+from bench import environment, report, spark
 from bench.environment import BenchEnvironment
 
 
@@ -121,3 +121,16 @@ def test_reuse_without_a_kept_demo_names_the_fix(tmp_path: Path) -> None:
     env = BenchEnvironment("S", home=tmp_path)
     with pytest.raises(SystemExit, match="no demo in .*; run once with --keep first"):
         bench_main.reuse_kept(env, ["incremental"])
+
+
+def test_a_disk_too_small_for_the_scale_stops_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = BenchEnvironment("XL", home=tmp_path / "XL")
+    (tmp_path / "XL").mkdir()
+    (tmp_path / "XL" / "kept.bin").write_bytes(b"x" * 4096)  # what a kept run holds counts
+    monkeypatch.setattr(environment, "DISK_NEEDED_GIB", {"XL": 10**6})
+    with pytest.raises(SystemExit, match=r"scale XL needs about 1000000 GiB of disk under .*XL;"):
+        env.check_disk()
+    monkeypatch.setattr(environment, "DISK_NEEDED_GIB", {"XL": 0})
+    env.check_disk()  # room enough: no error
