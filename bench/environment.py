@@ -49,7 +49,7 @@ DISK_NEEDED_GIB = {"S": 3, "S2": 5, "L": 15, "XL": 120}
 DEMO_ORDERS_DATABASE = "demo_orders"
 
 
-def _folder_bytes(folder: Path) -> int:
+def folder_bytes(folder: Path) -> int:
     """Bytes of the files under `folder` (a file removed while walking counts nothing)."""
     total = 0
     for root, _, names in os.walk(folder):
@@ -113,7 +113,7 @@ class BenchEnvironment:
         already holds there counts as room: it is rebuilt in place)."""
         self.home.mkdir(parents=True, exist_ok=True)
         needed = DISK_NEEDED_GIB.get(self.scale, 0) * 2**30
-        room = shutil.disk_usage(self.home).free + _folder_bytes(self.home)
+        room = shutil.disk_usage(self.home).free + folder_bytes(self.home)
         if room < needed:
             raise SystemExit(
                 f"bench: scale {self.scale} needs about {needed / 2**30:.0f} GiB of disk under"

@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bench.environment import BenchEnvironment, say
+from bench.environment import BenchEnvironment, folder_bytes, say
 from bench.process import ProcessRun, measure
 from ingestion.platform.paths import PROJECT_ROOT
 
@@ -112,7 +112,7 @@ def load_raw(env: BenchEnvironment, log_name: str) -> ProcessRun:
 
 
 def raw_files_mib(env: BenchEnvironment) -> float:
-    return sum(p.stat().st_size for p in raw_root(env).rglob("*") if p.is_file()) / 2**20
+    return folder_bytes(raw_root(env)) / 2**20
 
 
 def register(env: BenchEnvironment) -> ProcessRun:
