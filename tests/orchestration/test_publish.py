@@ -165,3 +165,34 @@ def test_a_build_older_than_the_publish_is_published_next_time(audited: str, que
         build.close()
     assert publish_tables(audited, [TABLE]) == {TABLE: 2}
     _assert_published_is_audited(query)
+
+
+def test_two_publishes_at_once_write_each_month_once(audited: str, query) -> None:
+    import threading
+
+    import psycopg2
+
+    # Two publishes at the same moment (the nightly run's and a month close's): the second
+    # waits for the first, then finds nothing left to write; no month is written twice.
+    assert publish_tables(audited, [TABLE]) == {TABLE: 6}
+    query(f"update {AUDITED} set amount = amount + 1 where period_start = '2026-02-01'")
+    written: list[dict[str, int]] = []
+    hold = psycopg2.connect(audited)
+    try:
+        with hold.cursor() as cur:
+            cur.execute(f"lock table {PUBLISHED} in share row exclusive mode")  # both wait here
+            publishes = [
+                threading.Thread(target=lambda: written.append(publish_tables(audited, [TABLE])))
+                for _ in range(2)
+            ]
+            for publish in publishes:
+                publish.start()
+            publishes[0].join(timeout=1)
+            assert not written  # both waiting
+        hold.commit()
+        for publish in publishes:
+            publish.join(timeout=60)
+    finally:
+        hold.close()
+    assert sorted(w[TABLE] for w in written) == [0, 2]
+    _assert_published_is_audited(query)

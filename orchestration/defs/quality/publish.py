@@ -169,8 +169,11 @@ def _publish_one(cur: Any, table: str, where: tuple[str, str] | None) -> int:
     source_columns = _columns(cur, AUDIT_SCHEMA, table)
     if not source_columns:
         raise RuntimeError(f"{AUDIT_SCHEMA}.{table} does not exist: build it with dbt first")
-    # no build writes the audited table until this publish commits (dbt waits for the lock)
+    # No build writes the audited table until this publish commits (dbt waits for the lock),
+    # and another publish waits for this one before it reads what is published (the app reads on).
     cur.execute(sql.SQL("lock table {} in share mode").format(audited))
+    if _columns(cur, PUBLISHED_SCHEMA, table):
+        cur.execute(sql.SQL("lock table {} in share row exclusive mode").format(published))
     if where is not None and _columns(cur, PUBLISHED_SCHEMA, table) == source_columns:
         # one partition's rows, republished alone; the next publish compares the table whole
         _record_periods(cur, table, None)
