@@ -23,9 +23,9 @@ many rows it copied and the ids of the transactions that wrote them (PostgreSQL'
 to a period comes from another transaction (one whose rows were seen had committed, so cannot
 write again): an inserted or updated row brings a transaction id the period did not have, and a
 deleted one lowers its count. A period with the same count and the same writers is, row for row,
-what was published. `marts` is written by the publish only (the app's roles read). The first
-publish, a changed shape, or a table without `period_start` copies the table whole, as every
-publish did before.
+what was published (transaction ids come round again only after four billion transactions).
+`marts` is written by the publish only (the app's roles read). The first publish, a changed
+shape, or a table without `period_start` copies the table whole, as every publish did before.
 """
 
 from collections.abc import Iterator, Sequence
