@@ -172,9 +172,11 @@ def _publish_one(cur: Any, table: str, where: tuple[str, str] | None) -> int:
     # No build writes the audited table until this publish commits (dbt waits for the lock),
     # and another publish waits for this one before it reads what is published (the app reads on).
     cur.execute(sql.SQL("lock table {} in share mode").format(audited))
-    if _columns(cur, PUBLISHED_SCHEMA, table):
+    published_columns = _columns(cur, PUBLISHED_SCHEMA, table)
+    if published_columns:
         cur.execute(sql.SQL("lock table {} in share row exclusive mode").format(published))
-    if where is not None and _columns(cur, PUBLISHED_SCHEMA, table) == source_columns:
+    same_shape = published_columns == source_columns
+    if where is not None and same_shape:
         # one partition's rows, republished alone; the next publish compares the table whole
         _record_periods(cur, table, None)
         column = (where[0], dict(source_columns)[where[0]])
@@ -184,7 +186,7 @@ def _publish_one(cur: Any, table: str, where: tuple[str, str] | None) -> int:
     if periods is not None and None in periods:
         periods = None  # rows without a period match no period's filter: copy whole
     copy = sql.SQL("insert into {} select * from {}").format(published, audited)
-    if _columns(cur, PUBLISHED_SCHEMA, table) != source_columns:
+    if not same_shape:
         # new or changed shape: a new table takes every audited row
         _create_published(cur, table)
         cur.execute(copy)
