@@ -10,7 +10,10 @@
     Everything else is scanned as dbt does: views, tables without such a constraint, tests with a
     `where` config (the model is a subquery then), and every adapter but PostgreSQL (Spark
     enforces no constraint). A key of several columns also needs each column NOT NULL, since the
-    test counts null combinations as equal and a unique index does not.
+    test counts null combinations as equal and a unique index does not, unless the index is
+    `nulls not distinct` (PostgreSQL 15 and later), which compares nulls as the test does: an
+    incremental table whose marker rows leave key columns null can be keyed so
+    (unique_key_index()).
 -#}
 {% macro constraint_enforced(model, columns, kind) -%}
     {%- if not execute or target.type != 'postgres' or model.identifier is not defined -%}
@@ -42,30 +45,34 @@
         ),
 
         unique_index as (
-            select exists (
-                select 1
-                from pg_index as indexes
-                inner join tested on indexes.indrelid = tested.oid
-                where
-                    indexes.indisunique
-                    and indexes.indisvalid
-                    and indexes.indpred is null
-                    and indexes.indexprs is null
-                    and indexes.indnkeyatts = {{ names | length }}
-                    and array(
-                        select columns.attname::text
-                        from pg_attribute as columns
-                        where
-                            columns.attrelid = tested.oid
-                            and columns.attnum = any(indexes.indkey)
-                        order by columns.attname::text
-                    ) = array[{{ quoted | join(', ') }}]::text[]
-            ) as enforced
+            select
+                count(*) > 0 as enforced,
+                {#- read through jsonb: the column is missing before PostgreSQL 15 #}
+                coalesce(
+                    bool_or((to_jsonb(indexes) ->> 'indnullsnotdistinct')::boolean), false
+                ) as nulls_equal
+            from pg_index as indexes
+            inner join tested on indexes.indrelid = tested.oid
+            where
+                indexes.indisunique
+                and indexes.indisvalid
+                and indexes.indpred is null
+                and indexes.indexprs is null
+                and indexes.indnkeyatts = {{ names | length }}
+                and array(
+                    select columns.attname::text
+                    from pg_attribute as columns
+                    where
+                        columns.attrelid = tested.oid
+                        and columns.attnum = any(indexes.indkey)
+                    order by columns.attname::text
+                ) = array[{{ quoted | join(', ') }}]::text[]
         )
 
         select
             coalesce((select enforced from not_null), false) as not_null,
-            (select enforced from unique_index) as is_unique
+            (select enforced from unique_index) as is_unique,
+            (select nulls_equal from unique_index) as nulls_equal
     {%- endset -%}
     {%- set answer = run_query(query).rows[0] -%}
     {%- if kind == 'not_null' -%}
@@ -73,8 +80,8 @@
     {%- elif kind == 'unique' -%}
         {{ return(answer[1] == true) }}
     {%- else -%}
-        {#- a combination: unique, and no column null (nulls compare equal in the test) -#}
-        {{ return(answer[0] == true and answer[1] == true) }}
+        {#- a combination: unique, and no column null or nulls compared as equal (as the test does) -#}
+        {{ return(answer[1] == true and (answer[0] == true or answer[2] == true)) }}
     {%- endif -%}
 {%- endmacro %}
 

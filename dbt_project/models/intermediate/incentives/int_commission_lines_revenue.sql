@@ -28,7 +28,9 @@
     row of its month and hash only, so it is not computed again while its inputs stay the same;
     every reader skips it (`source_type is null`). A month left with no credits is deleted by a
     marker row with a null hash, removed by the post-hook with any row built before digests were
-    kept.
+    kept. A unique index keys the lines (period, rep, order line, rule; nulls equal, so a month
+    has one marker row at most): a run's new months are checked as they are written, not by a
+    scan of every month after the build (macros/cross_db/postgres_only.sql, unique_key_index()).
 -#}
 {{
     config(
@@ -36,7 +38,10 @@
         unique_key='period_start',
         incremental_strategy='delete+insert',
         on_schema_change='sync_all_columns',
-        post_hook=["{% if is_incremental() %}delete from {{ this }} where inputs_digest is null{% endif %}"],
+        post_hook=[
+            "{% if is_incremental() %}delete from {{ this }} where inputs_digest is null{% endif %}",
+            "{{ unique_key_index(this, ['period_start', 'rep_id', 'source_id', 'rule']) }}",
+        ],
         indexes=[
             {'columns': ['period_start']},
         ],
