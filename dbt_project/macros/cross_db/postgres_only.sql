@@ -67,12 +67,13 @@
 {%- endmacro %}
 
 {#- A post-hook keying an incremental table on `columns` with a unique index whose nulls compare
-    as equal (`nulls not distinct`, PostgreSQL 15 and later), created when the table has none: on
-    the first build and after a full refresh, not on each incremental run. PostgreSQL then refuses
-    a duplicate key as it is written, and the key's test is answered from the catalog
-    (macros/utils/enforced_constraints.sql) instead of scanning the whole table on every build.
-    The index is unnamed: a full refresh's backup table still holds the old one while the hook
-    runs. Other engines enforce no key: nothing is rendered and the test scans. -#}
+    as equal (`nulls not distinct`), created when the table has none: on the first build and after
+    a full refresh, not on each incremental run. PostgreSQL then refuses a duplicate key as it is
+    written, and the key's test is answered from the catalog (macros/utils/enforced_constraints.sql)
+    instead of scanning the whole table on every build. The index is unnamed: a full refresh's
+    backup table still holds the old one while the hook runs. PostgreSQL 14 has no such index (the
+    statements are run as text so that it never parses them), nor does any other engine: nothing is
+    created and the test scans, as before. -#}
 {% macro unique_key_index(relation, columns) -%}
     {{ return(adapter.dispatch('unique_key_index')(relation, columns)) }}
 {%- endmacro %}
@@ -81,23 +82,31 @@
 
 {% macro postgres__unique_key_index(relation, columns) -%}
 do $unique_key_index$
+declare
+    keyed boolean;
 begin
-    if not exists (
-        select 1
-        from pg_index as indexes
-        where
-            indexes.indrelid = '{{ relation }}'::regclass
-            and indexes.indisunique
-            and indexes.indnullsnotdistinct
-            and array(
-                select columns.attname::text
-                from unnest(indexes.indkey::int2[]) with ordinality as keys (attnum, position)
-                inner join pg_attribute as columns
-                    on columns.attrelid = indexes.indrelid and columns.attnum = keys.attnum
-                order by keys.position
-            ) = array['{{ columns | join("', '") }}']::text[]
-    ) then
-        create unique index on {{ relation }} ({{ columns | join(', ') }}) nulls not distinct;
+    if current_setting('server_version_num')::integer < 150000 then
+        return;
+    end if;
+    execute $keyed$
+        select exists (
+            select 1
+            from pg_index as indexes
+            where
+                indexes.indrelid = '{{ relation }}'::regclass
+                and indexes.indisunique
+                and indexes.indnullsnotdistinct
+                and array(
+                    select columns.attname::text
+                    from unnest(indexes.indkey::int2[]) with ordinality as keys (attnum, position)
+                    inner join pg_attribute as columns
+                        on columns.attrelid = indexes.indrelid and columns.attnum = keys.attnum
+                    order by keys.position
+                ) = array['{{ columns | join("', '") }}']::text[]
+        )
+    $keyed$ into keyed;
+    if not keyed then
+        execute 'create unique index on {{ relation }} ({{ columns | join(", ") }}) nulls not distinct';
     end if;
 end
 $unique_key_index$
