@@ -5,6 +5,7 @@
         incremental_strategy='delete+insert',
         on_schema_change='sync_all_columns',
         indexes=[
+            {'columns': ['order_line_id'], 'unique': True},
             {'columns': ['order_date']},
             {'columns': ['rep_id']},
             {'columns': ['order_id']},

@@ -13,6 +13,7 @@
             "{{ delete_records_deleted_at_source('deal_id', 'int_crm_deals_unioned') }}",
         ],
         indexes=[
+            {'columns': ['stage_visit_id'], 'unique': True},
             {'columns': ['deal_id']},
             {'columns': ['stage_id']},
             {'columns': ['entered_at']},
