@@ -67,12 +67,12 @@
 {%- endmacro %}
 
 {#- A post-hook keying an incremental table on `columns` with a unique index whose nulls compare
-    as equal (`nulls not distinct`), created when the table has none: on the first build and after
-    a full refresh, not on each incremental run. PostgreSQL then refuses a duplicate key as it is
-    written, and the key's test is answered from the catalog (macros/utils/enforced_constraints.sql)
-    instead of scanning the whole table on every build. The index is unnamed: a full refresh's
-    backup table still holds the old one while the hook runs. PostgreSQL 14 has no such index (the
-    statements are run as text so that it never parses them), nor does any other engine: nothing is
+    as equal (`nulls not distinct`), created when the key is not enforced yet (the check the key
+    test makes: constraint_enforced(), macros/utils/enforced_constraints.sql): on the first build
+    and after a full refresh, not on each incremental run. PostgreSQL then refuses a duplicate key
+    as it is written, and the key's test is answered from the catalog instead of scanning the whole
+    table on every build. The index is unnamed: a full refresh's backup table still holds the old
+    one while the hook runs. PostgreSQL 14 has no such index, nor does any other engine: nothing is
     created and the test scans, as before. -#}
 {% macro unique_key_index(relation, columns) -%}
     {{ return(adapter.dispatch('unique_key_index')(relation, columns)) }}
@@ -81,33 +81,9 @@
 {% macro default__unique_key_index(relation, columns) %}{% endmacro %}
 
 {% macro postgres__unique_key_index(relation, columns) -%}
-do $unique_key_index$
-declare
-    keyed boolean;
-begin
-    if current_setting('server_version_num')::integer < 150000 then
-        return;
-    end if;
-    execute $keyed$
-        select exists (
-            select 1
-            from pg_index as indexes
-            where
-                indexes.indrelid = '{{ relation }}'::regclass
-                and indexes.indisunique
-                and indexes.indnullsnotdistinct
-                and array(
-                    select columns.attname::text
-                    from unnest(indexes.indkey::int2[]) with ordinality as keys (attnum, position)
-                    inner join pg_attribute as columns
-                        on columns.attrelid = indexes.indrelid and columns.attnum = keys.attnum
-                    order by keys.position
-                ) = array['{{ columns | join("', '") }}']::text[]
-        )
-    $keyed$ into keyed;
-    if not keyed then
-        execute 'create unique index on {{ relation }} ({{ columns | join(", ") }}) nulls not distinct';
-    end if;
-end
-$unique_key_index$
+    {%- if execute
+        and run_query("select current_setting('server_version_num')::integer").rows[0][0] >= 150000
+        and not constraint_enforced(relation, columns, 'unique_combination') %}
+create unique index on {{ relation }} ({{ columns | join(', ') }}) nulls not distinct
+    {%- endif %}
 {%- endmacro %}
