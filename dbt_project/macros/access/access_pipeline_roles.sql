@@ -23,6 +23,7 @@ declare
 begin
     perform pg_advisory_xact_lock(hashtext('spw_access_setup'));
     select rolsuper into is_superuser from pg_roles where rolname = current_user;
+    {% call roles_retried() -%}
     if not exists (select from pg_roles where rolname = 'spw_loader') then
         create role spw_loader nologin;
     end if;
@@ -34,6 +35,7 @@ begin
     else
         raise notice 'access: only a superuser can give spw_loader BYPASSRLS; left unchanged';
     end if;
+    {%- endcall %}
     execute format('grant create on database %I to spw_loader, spw_transformer', current_database());
 
     for raw_schema in

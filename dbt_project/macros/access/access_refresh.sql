@@ -59,6 +59,7 @@ begin
         viewer_role
     from viewers;
 
+    {% call roles_retried() -%}
     for viewer in select * from access_viewers loop
         if not exists (select from pg_roles where rolname = viewer.db_role) then
             execute format('create role %I nologin', viewer.db_role);
@@ -75,6 +76,7 @@ begin
         );
         execute format('grant %I to spw_app', viewer.db_role);
     end loop;
+    {%- endcall %}
 
     delete from app_meta.viewers;
     insert into app_meta.viewers (db_role, rep_id, viewer_role)

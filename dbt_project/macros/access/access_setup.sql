@@ -19,7 +19,9 @@ declare
     group_role text;
 begin
     -- One dbt invocation at a time changes roles: concurrent grants collide in the catalogue.
+    -- The lock holds within this database; builds of other databases are retried against.
     perform pg_advisory_xact_lock(hashtext('spw_access_setup'));
+    {% call roles_retried() -%}
     foreach group_role in array array['spw_app_reader', 'spw_finance', 'spw_manager', 'spw_rep']
     loop
         if not exists (select from pg_roles where rolname = group_role) then
@@ -31,6 +33,7 @@ begin
     end if;
     grant spw_app_reader to spw_finance, spw_manager, spw_rep;
     grant spw_finance to spw_app;
+    {%- endcall %}
 end
 $access_setup$;
 
