@@ -43,10 +43,11 @@ def test_a_build_waits_out_another_databases_change_to_the_same_role(
     other_build = psycopg2.connect(warehouse_url)
     other_build.cursor().execute("alter role spw_loader bypassrls")
     seen_waiting: list[bool] = []
+    build_ended = threading.Event()
 
     def commit_once_the_build_waits() -> None:
         deadline = time.monotonic() + 300
-        while time.monotonic() < deadline and not seen_waiting:
+        while time.monotonic() < deadline and not seen_waiting and not build_ended.is_set():
             waiting = _sql(
                 warehouse_url,
                 "select count(*) from pg_stat_activity"
@@ -65,6 +66,7 @@ def test_a_build_waits_out_another_databases_change_to_the_same_role(
     try:
         run_dbt(url, "run", "--select", MODEL)  # raises if a hook failed
     finally:
+        build_ended.set()  # a build that failed before it waited: stop watching, commit
         watcher.join()
         other_build.close()
 

@@ -19,7 +19,8 @@ declare
     group_role text;
 begin
     -- One dbt invocation at a time changes roles: concurrent grants collide in the catalogue.
-    -- The lock holds within this database; builds of other databases are retried against.
+    -- It holds within this database only: another database's build changing the same roles
+    -- at that moment is waited out by running the role statements again (roles_retried).
     perform pg_advisory_xact_lock(hashtext('spw_access_setup'));
     {% call roles_retried() -%}
     foreach group_role in array array['spw_app_reader', 'spw_finance', 'spw_manager', 'spw_rep']
